@@ -1,0 +1,29 @@
+"""Telegram handlers: thin translations between chat and ``storage`` functions.
+
+Order matters. Group -1 holds the gatekeeper, which identifies the sender of every update
+before any feature sees it. Group 0 holds the features and, registered last, the fallbacks —
+PTB runs at most one handler per group, so a fallback must share the features' group to
+act only when no feature claimed the update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot.access import identify_sender
+from bot.errors import on_error
+from handlers import general, groups, invites, start, teams
+
+GATEKEEPER_GROUP = -1
+FEATURE_GROUP = 0
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(TypeHandler(Update, identify_sender), group=GATEKEEPER_GROUP)
+    for module in (start, teams, invites, groups, general):
+        application.add_handlers(module.HANDLERS, group=FEATURE_GROUP)
+    application.add_handlers(general.FALLBACKS, group=FEATURE_GROUP)
+    application.add_error_handler(on_error)
