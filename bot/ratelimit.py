@@ -98,8 +98,8 @@ class FloodLimiter(BaseRateLimiter[int]):
                 if attempt == retries:
                     log.error("%s: flood limit persisted after %d retries", endpoint, retries)
                     raise
-                pause = exc.retry_after
-                seconds = pause if isinstance(pause, int | float) else pause.total_seconds()
+                # As PTB's own limiter does: the public attribute warns about a type change.
+                seconds = exc._retry_after.total_seconds()
                 log.warning("%s: flood limit hit, pausing %.1f s", endpoint, seconds)
                 self._resume.clear()
                 try:

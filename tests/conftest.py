@@ -13,6 +13,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from bot.database import tortoise_config
 from tests.support.database import POSTGRES_ENV, PostgresTemplate, SqliteTemplate, backends
+from tests.support.sim import Sim, simulation
 
 try:
     from tortoise.warnings import TortoiseLoopSwitchWarning
@@ -54,6 +55,13 @@ async def db(database_url: str) -> AsyncIterator[str]:
         yield database_url
     finally:
         await Tortoise.close_connections()
+
+
+@pytest.fixture
+async def sim(db: str) -> AsyncIterator[Sim]:
+    """The bot running against the emulator on this test's database."""
+    async with simulation(db) as running_sim:
+        yield running_sim
 
 
 @pytest.fixture
