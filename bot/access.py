@@ -9,8 +9,8 @@ a forged button cannot get past a handler that forgot to ask.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -21,7 +21,7 @@ from storage import users
 from storage.models import Role
 
 R = TypeVar("R")
-Callback = Callable[[Update, FieldContext], Awaitable[R]]
+Callback = Callable[[Update, FieldContext], Coroutine[Any, Any, R]]
 
 
 async def identify_sender(update: Update, context: FieldContext) -> None:

@@ -7,7 +7,8 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    command: Callable[[argparse.Namespace, Settings], Awaitable[int]] = args.handler
+    command: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.handler
     return asyncio.run(command(args, settings))
 
 

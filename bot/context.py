@@ -54,6 +54,13 @@ class FieldContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any],
         """The user's chosen language, else Telegram's, else English."""
         return lang_of(self.actor) if self.actor else resolve_lang(None)
 
+    @property
+    def drafts(self) -> dict[str, Any]:
+        """The user's ``user_data``: where multi-step forms keep their JSON-able drafts."""
+        if self.user_data is None:
+            raise RuntimeError("this update has no user to keep a draft for")
+        return self.user_data
+
     def require_actor(self) -> Actor:
         """The actor; handlers behind the gatekeeper always have one."""
         if self.actor is None:

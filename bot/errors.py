@@ -7,9 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from bot.context import FieldContext
-from bot.i18n import t
+from bot.context import FieldContext, lang_of
+from bot.i18n import Lang, resolve_lang, t
 from bot.render import plain_text
+from storage import users
 from storage.access import DomainError, Invalid
 
 log = logging.getLogger(__name__)
@@ -18,9 +19,10 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: FieldContext) -> None:
     """Answer the user in their language; log everything unexpected with its context."""
     error = context.error
+    lang = await _language(update, context)
     if isinstance(error, DomainError):
         params = error.params if isinstance(error, Invalid) else {}
-        await _tell(update, t(context.lang, error.code, **params))
+        await _tell(update, t(lang, error.code, **params))
         return
     if isinstance(error, Forbidden):
         log.info("user blocked the bot or left the chat: %s", error)
@@ -30,7 +32,24 @@ async def on_error(update: object, context: FieldContext) -> None:
         return
     where = _describe(update)
     log.error("unhandled error %s", where, exc_info=error)
-    await _tell(update, t(context.lang, "error.unexpected"))
+    await _tell(update, t(lang, "error.unexpected"))
+
+
+async def _language(update: object, context: FieldContext) -> Lang:
+    """PTB gives error handlers a fresh context, so look the sender up again.
+
+    If the database is what failed, Telegram's language guess still beats English.
+    """
+    if context.actor is not None or not isinstance(update, Update):
+        return context.lang
+    sender = update.effective_user
+    if sender is None:
+        return context.lang
+    try:
+        actor = await users.actor_by_telegram_id(sender.id)
+    except Exception:  # the error being handled may be the database itself
+        actor = None
+    return lang_of(actor) if actor else resolve_lang(sender.language_code)
 
 
 def _describe(update: object) -> str:

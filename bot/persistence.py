@@ -61,7 +61,7 @@ class DatabasePersistence(BasePersistence[Data, Data, BotData]):
         stored = await botstate.load_value("callback_data")
         if not stored:
             return None
-        return ([tuple(item) for item in stored[0]], stored[1])  # type: ignore[misc]
+        return ([tuple(item) for item in stored[0]], stored[1])
 
     async def get_conversations(self, name: str) -> ConversationDict:
         return await botstate.load_conversations(name)

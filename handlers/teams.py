@@ -55,7 +55,7 @@ class State(IntEnum):
 @requires(Role.ADMIN)
 async def ask_name(update: Update, context: FieldContext) -> State:
     """/newteam: ask for the team's name."""
-    context.user_data.pop(DRAFT, None)
+    context.drafts.pop(DRAFT, None)
     await reply(update, t(context.lang, "newteam.ask_name"))
     return State.NAME
 
@@ -64,7 +64,7 @@ async def got_name(update: Update, context: FieldContext) -> State:
     """Keep a valid, unused name and ask for the time zone."""
     name = teams.clean_team_name(text_of(update))
     await teams.ensure_name_free(name)
-    context.user_data[DRAFT] = {"name": name}
+    context.drafts[DRAFT] = {"name": name}
     zones = tuple(dict.fromkeys((context.services.settings.timezone, *COMMON_ZONES)))
     keyboard = time_zones(zones, context.lang)
     await reply(update, t(context.lang, "newteam.ask_zone", name=name), keyboard)
@@ -88,14 +88,14 @@ async def zone_typed(update: Update, context: FieldContext) -> int:
 
 
 async def _create(update: Update, context: FieldContext, zone: str) -> int:
-    draft = context.user_data.get(DRAFT)
+    draft = context.drafts.get(DRAFT)
     if not draft:
         await reply(update, t(context.lang, "flow.expired"))
         return ConversationHandler.END
     team = await teams.create_team(
         context.require_actor(), draft["name"], zone, now=context.services.clock.now()
     )
-    context.user_data.pop(DRAFT, None)
+    context.drafts.pop(DRAFT, None)
     await reply(update, t(context.lang, "newteam.created", name=team.name, timezone=team.timezone))
     return ConversationHandler.END
 
@@ -114,7 +114,7 @@ async def need_zone(update: Update, context: FieldContext) -> State:
 
 async def cancel(update: Update, context: FieldContext) -> int:
     """Drop the draft and leave the conversation."""
-    context.user_data.pop(DRAFT, None)
+    context.drafts.pop(DRAFT, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
         await update.callback_query.edit_message_reply_markup(None)

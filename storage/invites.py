@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -17,6 +18,7 @@ from storage.models import ActorKind, Customer, Invite, PortalAccount, Role, Tea
 STAFF_INVITE_TTL = timedelta(days=7)
 CUSTOMER_INVITE_TTL = timedelta(days=30)
 _CODE_ATTEMPTS = 5
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 # Which roles each role may hand out. Customers come from a rep's or manager's own customers.
 INVITABLE: dict[Role, tuple[Role, ...]] = {
@@ -131,30 +133,33 @@ async def redeem_invite(actor: Actor, code: str, *, now: datetime) -> RedeemResu
     Two people opening the same link at once: the update that flips ``used_at`` from NULL
     counts one row for exactly one of them, the other is told the link was used.
     """
+    if not _CODE_SHAPE.fullmatch(code):
+        return RedeemResult(RedeemOutcome.UNKNOWN)
     invite = await Invite.get_or_none(code=code).select_related("team", "customer")
     if invite is None:
         return RedeemResult(RedeemOutcome.UNKNOWN)
-    result_fields = {
-        "role": invite.role,
-        "team_name": invite.team.name,
-        "customer_name": invite.customer.name if invite.customer else None,
-    }
+    joined = RedeemResult(
+        RedeemOutcome.JOINED,
+        invite.role,
+        invite.team.name,
+        invite.customer.name if invite.customer else None,
+    )
     if invite.used_at is not None:
         if invite.used_by_id == actor.user_id:
-            return RedeemResult(RedeemOutcome.ALREADY_JOINED, **result_fields)
+            return replace(joined, outcome=RedeemOutcome.ALREADY_JOINED)
         return RedeemResult(RedeemOutcome.USED)
     if invite.expires_at <= now:
         return RedeemResult(RedeemOutcome.EXPIRED)
     if actor.role is not None:
         if _same_membership(actor, invite):
-            return RedeemResult(RedeemOutcome.ALREADY_JOINED, **result_fields)
+            return replace(joined, outcome=RedeemOutcome.ALREADY_JOINED)
         current = await Team.get_or_none(id=actor.team_id) if actor.team_id else None
         return RedeemResult(RedeemOutcome.HAS_ROLE, actor.role, current.name if current else None)
     try:
         await _consume(invite, actor, now=now)
     except _Lost as lost:
         return RedeemResult(lost.outcome)
-    return RedeemResult(RedeemOutcome.JOINED, **result_fields)
+    return joined
 
 
 def _same_membership(actor: Actor, invite: Invite) -> bool:

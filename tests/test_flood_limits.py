@@ -6,7 +6,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from telegram.error import RetryAfter
 
 from bot.ratelimit import FloodLimiter
@@ -26,7 +25,6 @@ async def test_private_chat_burst_then_one_per_second() -> None:
     assert stamps[4] - stamps[0] >= 2 / 20 - 0.01
 
 
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_retry_after_is_retried() -> None:
     limiter = FloodLimiter(private_per_second=0, max_retries=2)
     calls = 0

@@ -34,11 +34,11 @@ class Timestamped(Model):
         abstract = True
 
 
-def money_field(**kwargs: object) -> fields.BigIntField:
+def money_field() -> fields.BigIntField:
     """An amount in minor units (cents) — the currency lives in a sibling column."""
-    return fields.BigIntField(default=0, **kwargs)  # type: ignore[arg-type]
+    return fields.BigIntField(default=0)
 
 
-def currency_field() -> fields.CharField:
+def currency_field() -> fields.CharField[str]:
     """ISO-4217 code — defaults to the team's currency when records are created."""
     return fields.CharField(max_length=3, default="CNY")

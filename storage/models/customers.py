@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -65,11 +65,11 @@ class Customer(Timestamped):
     longitude = fields.FloatField(null=True)
     region = fields.CharField(max_length=64, null=True)
     industry = fields.CharField(max_length=64, null=True)
-    tags = fields.JSONField(default=list)
+    tags = fields.JSONField[list[str]](default=list)
     note = fields.TextField(null=True)
     # Tiering (A3)
     tier = fields.CharEnumField(Tier, default=Tier.POTENTIAL)
-    tier_reason = fields.JSONField(default=dict)
+    tier_reason = fields.JSONField[dict[str, Any]](default=dict)
     tier_overridden = fields.BooleanField(default=False)
     tier_override_reason = fields.TextField(null=True)
     tier_computed_at = fields.DatetimeField(null=True)

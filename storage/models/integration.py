@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -22,7 +22,7 @@ class ApiClient(Model):
     name = fields.CharField(max_length=100)
     key_prefix = fields.CharField(max_length=12, unique=True)
     key_hash = fields.CharField(max_length=128)
-    scopes = fields.JSONField(default=list)
+    scopes = fields.JSONField[list[str]](default=list)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
@@ -40,7 +40,7 @@ class WebhookSubscription(Model):
     )
     url = fields.CharField(max_length=500)
     secret = fields.CharField(max_length=128)
-    events = fields.JSONField(default=list)
+    events = fields.JSONField[list[str]](default=list)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField()
 
@@ -59,7 +59,7 @@ class WebhookDelivery(Model):
         "models.WebhookSubscription", related_name="deliveries", on_delete=fields.CASCADE
     )
     event = fields.CharField(max_length=64)
-    payload = fields.JSONField()
+    payload = fields.JSONField[dict[str, Any]]()
     status = fields.CharEnumField(DeliveryStatus, default=DeliveryStatus.PENDING)
     attempts = fields.SmallIntField(default=0)
     next_attempt_at = fields.DatetimeField()
@@ -80,7 +80,7 @@ class InboundEvent(Model):
     )
     external_id = fields.CharField(max_length=128)
     kind = fields.CharField(max_length=64)
-    payload = fields.JSONField()
+    payload = fields.JSONField[dict[str, Any]]()
     received_at = fields.DatetimeField()
     processed_at = fields.DatetimeField(null=True)
     error = fields.TextField(null=True)

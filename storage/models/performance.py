@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -61,7 +61,7 @@ class TargetRevision(Model):
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     to_status = fields.CharEnumField(TargetStatus)
-    values = fields.JSONField(default=dict)
+    values = fields.JSONField[dict[str, Any]](default=dict)
     comment = fields.TextField(default="")
     created_at = fields.DatetimeField()
 
@@ -97,7 +97,7 @@ class Dashboard(Timestamped):
         "models.User", related_name="dashboards", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=100)
-    widgets = fields.JSONField(default=list)
+    widgets = fields.JSONField[list[dict[str, Any]]](default=list)
 
     class Meta:
         unique_together = (("user_id", "name"),)

@@ -34,7 +34,7 @@ class PipelineStage(Model):
     is_won = fields.BooleanField(default=False)
     is_lost = fields.BooleanField(default=False)
     goal = fields.TextField(default="")
-    checklist = fields.JSONField(default=list)
+    checklist = fields.JSONField[list[str]](default=list)
 
     team_id: int
 
@@ -61,7 +61,7 @@ class Opportunity(Timestamped):
     amount_cents = money_field()
     currency = currency_field()
     expected_close_on = fields.DateField()
-    competitors = fields.JSONField(default=list)
+    competitors = fields.JSONField[list[str]](default=list)
     decision_maker = fields.CharField(max_length=128, default="")
     source = fields.CharField(max_length=64, null=True)
     campaign: fields.ForeignKeyNullableRelation[Campaign] = fields.ForeignKeyField(
@@ -281,7 +281,7 @@ class CheckIn(Model):
     photo_file_id = fields.CharField(max_length=255, null=True)
     photo_unique_id = fields.CharField(max_length=64, null=True, db_index=True)
     note = fields.TextField(default="")
-    flags = fields.JSONField(default=list)
+    flags = fields.JSONField[list[str]](default=list)
     flagged = fields.BooleanField(default=False)
     dwell_seconds = fields.IntField(null=True)
     checked_in_at = fields.DatetimeField()

@@ -101,7 +101,7 @@ class TicketEvent(Model):
     )
     actor_kind = fields.CharEnumField(ActorKind, default=ActorKind.USER)
     text = fields.TextField(default="")
-    photo_file_ids = fields.JSONField(default=list)
+    photo_file_ids = fields.JSONField[list[str]](default=list)
     from_status = fields.CharEnumField(TicketStatus, null=True)
     to_status = fields.CharEnumField(TicketStatus, null=True)
     internal = fields.BooleanField(default=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -27,7 +27,7 @@ class AuditLog(Model):
     action = fields.CharField(max_length=64)
     entity = fields.CharField(max_length=32)
     entity_id = fields.CharField(max_length=64)
-    data = fields.JSONField(default=dict)
+    data = fields.JSONField[Any](default=dict)
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -43,7 +43,7 @@ class JobRun(Model):
     instance = fields.CharField(max_length=64, default="")
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
-    result = fields.JSONField(default=dict)
+    result = fields.JSONField[dict[str, Any]](default=dict)
 
     class Meta:
         unique_together = (("job", "period"),)
@@ -54,7 +54,7 @@ class BotUserData(Model):
 
     id = fields.BigIntField(primary_key=True)
     user_id = fields.BigIntField(unique=True)
-    data = fields.JSONField(default=dict)
+    data = fields.JSONField[Any](default=dict)
 
 
 class BotChatData(Model):
@@ -62,14 +62,14 @@ class BotChatData(Model):
 
     id = fields.BigIntField(primary_key=True)
     chat_id = fields.BigIntField(unique=True)
-    data = fields.JSONField(default=dict)
+    data = fields.JSONField[Any](default=dict)
 
 
 class BotKeyValue(Model):
     """PTB ``bot_data`` and callback-data cache, one row each."""
 
     key = fields.CharField(max_length=32, primary_key=True)
-    data = fields.JSONField(default=dict)
+    data = fields.JSONField[Any](default=dict)
 
 
 class BotConversation(Model):
@@ -78,7 +78,7 @@ class BotConversation(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=64)
     key = fields.CharField(max_length=128)
-    state = fields.JSONField()
+    state = fields.JSONField[Any]()
 
     class Meta:
         unique_together = (("name", "key"),)
