@@ -98,3 +98,15 @@ async def test_someone_with_a_role_keeps_it(db: str) -> None:
     result = await invites.redeem_invite(rep, issued.code, now=NOW)
     assert result.outcome is RedeemOutcome.HAS_ROLE and result.team_name == "South"
     assert (await Invite.get(code=issued.code)).used_at is None
+
+
+async def test_a_colliding_code_is_replaced_not_shared(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    north = await ensure_team("North", NOW)
+    codes = iter(["SAMECODE", "SAMECODE", "OTHERCODE"])
+    monkeypatch.setattr(invites, "new_code", lambda: next(codes))
+    first = await invites.create_invite(None, Role.REP, north.id, now=NOW)
+    second = await invites.create_invite(None, Role.REP, north.id, now=NOW)
+    assert (first.code, second.code) == ("SAMECODE", "OTHERCODE")
+    assert await Invite.all().count() == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import Invite, Role, Team, User
+from storage.models import Customer, Invite, PortalAccount, Role, Team, User
 from tests.support.sim import Sim
 
 
@@ -69,3 +69,30 @@ async def test_admin_creates_a_team_and_invites_a_manager_who_invites_a_rep(sim:
     [again] = await rob.send(f"/start {rep_code}")
     assert "already in team" in (again.text or "")
     assert await Invite.filter(used_at__not_isnull=True).count() == 2
+
+
+async def test_a_rep_invites_a_contact_of_their_customer(sim: Sim) -> None:
+    rep = await sim.member(Role.REP, "North", name="Rob")
+    team = await Team.get(name="North")
+    owner = await User.get(telegram_id=rep.id)
+    customer = await Customer.create(team=team, name="Acme 上海", name_key="acme", owner=owner)
+    other = await Customer.create(team=team, name="Pool Co", name_key="pool co")
+
+    [usage] = await rep.send("/invite customer")
+    assert "/invite customer ID" in (usage.text or "")
+    [refused] = await rep.send(f"/invite customer {other.id}")
+    assert "Not found" in (refused.text or "")
+    [link] = await rep.send(f"/invite customer {customer.id}")
+    assert "Acme 上海" in (link.text or "")
+    code = (link.text or "").split("start=")[1].split()[0]
+
+    buyer = sim.person("Bea", lang="zh-tw")
+    [welcome] = await buyer.send(f"/start {code}")
+    assert "Acme 上海" in (welcome.text or "")
+    user = await User.get(telegram_id=buyer.id)
+    assert user.role is Role.CUSTOMER
+    assert (await PortalAccount.get(user=user)).customer_id == customer.id
+    menu = sim.emu.commands({"type": "chat", "chat_id": buyer.chat_id})
+    assert [c["command"] for c in menu] == ["help", "lang"]
+    [refused] = await buyer.send("/team")
+    assert "無法使用" in (refused.text or "")
