@@ -48,8 +48,9 @@ class Customer(Timestamped):
     """A company the team sells to — ``owner`` is NULL while it sits in the public pool.
 
     ``owner`` is a single column, so a customer has at most one owner by construction;
-    claims change it with a conditional update. ``reclaim_due_at`` is kept denormalised so
-    the reclaim sweep is one indexed range query.
+    claims change it with a conditional update. The reclaim sweep compares
+    ``last_followup_at``/``last_deal_at`` with cutoffs computed per tier, so it is a handful of
+    set-based statements whatever the number of customers.
     """
 
     id = fields.IntField(primary_key=True)
@@ -81,11 +82,17 @@ class Customer(Timestamped):
     locked = fields.BooleanField(default=False)
     extension_used = fields.BooleanField(default=False)
     extended_until = fields.DatetimeField(null=True)
+    extension_requested_at = fields.DatetimeField(null=True)
     won = fields.BooleanField(default=False)
     last_followup_at = fields.DatetimeField(null=True)
     last_deal_at = fields.DatetimeField(null=True)
-    reclaim_due_at = fields.DatetimeField(null=True)
     reclaim_warned_at = fields.DatetimeField(null=True)
+    # The previous owner and when the customer left them: the re-claim cooldown reads these,
+    # and the reclaim sweep stamps ``released_at`` so its pool events are written set-based.
+    last_owner: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    released_at = fields.DatetimeField(null=True)
     # Where it came from and where it stands
     source_campaign: fields.ForeignKeyNullableRelation[Campaign] = fields.ForeignKeyField(
         "models.Campaign", related_name="customers", null=True, on_delete=fields.SET_NULL
@@ -98,6 +105,7 @@ class Customer(Timestamped):
 
     team_id: int
     owner_id: int | None
+    last_owner_id: int | None
     source_campaign_id: int | None
     stage_id: int | None
 
@@ -110,7 +118,8 @@ class Customer(Timestamped):
             ("team_id", "region"),
             ("team_id", "industry"),
             ("team_id", "tier"),
-            ("owner_id", "reclaim_due_at"),
+            ("owner_id", "last_followup_at"),
+            ("team_id", "released_at"),
         )
 
     def __str__(self) -> str:

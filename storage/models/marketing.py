@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -106,6 +106,7 @@ class ImportBatch(Model):
     total_rows = fields.IntField(default=0)
     imported_rows = fields.IntField(default=0)
     failed_rows = fields.IntField(default=0)
+    duplicate_rows = fields.IntField(default=0)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
 
@@ -133,6 +134,9 @@ class Lead(Timestamped):
         "models.User", related_name="leads", null=True, on_delete=fields.SET_NULL
     )
     assigned_at = fields.DatetimeField(null=True)
+    assignment_reason = fields.JSONField[dict[str, Any]](default=dict)
+    waiting_reason = fields.CharField(max_length=64, null=True)
+    converted_at = fields.DatetimeField(null=True)
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "models.Customer", related_name="leads", null=True, on_delete=fields.SET_NULL
     )

@@ -114,7 +114,12 @@ class User(Timestamped):
     regions = fields.JSONField[list[str]](default=list)
     industries = fields.JSONField[list[str]](default=list)
     lead_capacity = fields.IntField(default=50)
+    lead_daily_quota = fields.IntField(default=15)
     away = fields.BooleanField(default=False)
+    away_until = fields.DatetimeField(null=True)
+    # Working hours in the team's zone (start inclusive, end exclusive); NULL = any time.
+    work_start_hour = fields.SmallIntField(null=True)
+    work_end_hour = fields.SmallIntField(null=True)
     last_seen_at = fields.DatetimeField(null=True)
 
     team_id: int | None
