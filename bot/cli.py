@@ -159,9 +159,8 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 async def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.demo import load_demo_data
-
     from bot.clock import SystemClock
+    from storage.demo import load_demo_data
 
     await open_database(settings.database_url)
     try:

@@ -1,6 +1,7 @@
 """The one translation function.
 
-Catalogs are flat JSON files in ``bot/locales`` (one per language, same keys). Messages are
+Catalogs are flat JSON files in ``bot/locales/<lang>/<area>.json`` — one file per area of the
+product, the same keys in every language; a key defined twice is an error. Messages are
 Telegram HTML, so every parameter is HTML-escaped unless the caller marks it ``Html`` —
 user-typed text can never break a message's markup.
 """
@@ -49,9 +50,17 @@ def resolve_lang(code: str | None) -> Lang:
 
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
-    text = resources.files("bot").joinpath(f"locales/{lang.value}.json").read_text("utf-8")
-    data: dict[str, str] = json.loads(text)
-    return data
+    merged: dict[str, str] = {}
+    folder = resources.files("bot").joinpath(f"locales/{lang.value}")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        area: dict[str, str] = json.loads(entry.read_text("utf-8"))
+        clash = merged.keys() & area.keys()
+        if clash:
+            raise ValueError(f"{lang.value}/{entry.name} redefines {sorted(clash)}")
+        merged.update(area)
+    return merged
 
 
 def placeholders(message: str) -> set[str]:

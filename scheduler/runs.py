@@ -8,8 +8,9 @@ gives its claim back so the next tick retries the period rather than skipping it
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from storage import jobruns
@@ -17,6 +18,14 @@ from storage import jobruns
 log = logging.getLogger(__name__)
 
 Work = Callable[[], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job callback (taking the bot's context) and how often it ticks."""
+
+    callback: Callable[[Any], Coroutine[Any, Any, None]]
+    every: timedelta
 
 
 async def run_once(

@@ -81,6 +81,7 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('name', fields.CharField(unique=True, max_length=100)),
                 ('timezone', fields.CharField(default='Asia/Shanghai', max_length=64)),
+                ('country', fields.CharField(default='CN', max_length=2)),
                 ('currency', fields.CharField(default='CNY', max_length=3)),
                 ('group_chat_id', fields.BigIntField(null=True, unique=True)),
                 ('group_title', fields.CharField(null=True, max_length=255)),

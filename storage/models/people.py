@@ -30,6 +30,7 @@ class Team(Timestamped):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100, unique=True)
     timezone = fields.CharField(max_length=64, default="Asia/Shanghai")
+    country = fields.CharField(max_length=2, default="CN")
     currency = fields.CharField(max_length=3, default="CNY")
     group_chat_id = fields.BigIntField(null=True, unique=True)
     group_title = fields.CharField(max_length=255, null=True)

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar, Self
-
-from bot.i18n import Lang
-from storage.models import Role
 
 VERSION = "1"
 SEPARATOR = "|"
@@ -128,31 +124,3 @@ def _decode(text: str, hint: Any) -> Any:
     if hint is str:
         return text
     raise ValueError(f"unsupported callback field type {hint!r}")
-
-
-# ---- The buttons of the foundation -------------------------------------------------------
-
-
-@callback("lang")
-@dataclass(frozen=True)
-class PickLanguage(CallbackData):
-    lang: Lang
-
-
-@callback("inv")
-@dataclass(frozen=True)
-class PickInvite(CallbackData):
-    role: Role
-    team_id: int
-
-
-@callback("ntz")
-@dataclass(frozen=True)
-class PickTeamZone(CallbackData):
-    zone: str
-
-
-@callback("cancel")
-@dataclass(frozen=True)
-class CancelFlow(CallbackData):
-    pass

@@ -1,0 +1,3 @@
+"""Buttons of leads: the form, imports and assignment."""
+
+from __future__ import annotations
