@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import CallbackData, CancelFlow, PickInvite, PickLanguage, PickTeamZone
+from bot.callbacks import CallbackData, CancelFlow, Noop, PickInvite, PickLanguage, PickTeamZone
 from bot.i18n import LANGUAGE_NAMES, Lang, t
 from bot.render import role_name
 from storage.models import Role
+from storage.paging import Page
 from storage.teams import TeamSummary
 
 
@@ -21,6 +22,22 @@ def rows(buttons: Iterable[InlineKeyboardButton], width: int = 2) -> InlineKeybo
     """Lay buttons out ``width`` per row."""
     items = list(buttons)
     return InlineKeyboardMarkup([items[i : i + width] for i in range(0, len(items), width)])
+
+
+def pager(page: Page[object], turn_to: Callable[[int], CallbackData]) -> list[InlineKeyboardButton]:
+    """A ‹ 2/5 › row for a paged list; ``turn_to(n)`` is the payload that shows page n.
+
+    Empty when everything fits on one page.
+    """
+    if page.pages <= 1:
+        return []
+    row = []
+    if page.has_previous:
+        row.append(button("‹", turn_to(page.number - 1)))
+    row.append(button(f"{page.number + 1}/{page.pages}", Noop()))
+    if page.has_next:
+        row.append(button("›", turn_to(page.number + 1)))
+    return row
 
 
 def cancel_row(lang: Lang) -> list[InlineKeyboardButton]:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import PickLanguage
+from bot.callbacks import Noop, PickLanguage
 from bot.context import FieldContext, lang_of
 from bot.i18n import t
 from bot.keyboards import languages
@@ -71,6 +71,12 @@ async def not_understood(update: Update, context: FieldContext) -> None:
     await message.reply_text(t(context.lang, key))
 
 
+async def label_button(update: Update, context: FieldContext) -> None:
+    """A label-only button such as a page counter: acknowledge, change nothing."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
 async def stale_button(update: Update, context: FieldContext) -> None:
     """A button from an old message, another version, or forged data: change nothing."""
     if update.callback_query is not None:
@@ -81,6 +87,7 @@ HANDLERS = [
     CommandHandler("help", help_command),
     CommandHandler("lang", lang_command),
     CallbackQueryHandler(lang_picked, pattern=PickLanguage.match),
+    CallbackQueryHandler(label_button, pattern=Noop.match),
 ]
 
 # Registered last in the group, in this order: catch what no feature handler claimed.
