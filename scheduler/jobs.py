@@ -12,11 +12,11 @@ from typing import Any
 
 from telegram.ext import Application
 
-from scheduler import maintenance, reclaim, tiering
+from scheduler import leads, maintenance, reclaim, tiering
 from scheduler.runs import JobSpec
 
 JOB_DEFAULTS: dict[str, Any] = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
-JOBS: tuple[JobSpec, ...] = (*maintenance.JOBS, *reclaim.JOBS, *tiering.JOBS)
+JOBS: tuple[JobSpec, ...] = (*maintenance.JOBS, *reclaim.JOBS, *tiering.JOBS, *leads.JOBS)
 
 
 def register_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
