@@ -61,6 +61,8 @@ class Contract(Timestamped):
     team_id: int
     customer_id: int
     owner_id: int
+    opportunity_id: int | None
+    approved_by_id: int | None
 
     class Meta:
         unique_together = (("team_id", "number"), ("team_id", "external_ref"))
@@ -77,6 +79,8 @@ class ContractItem(Model):
     unit_price_cents = money_field()
     amount_cents = money_field()
 
+    contract_id: int
+
 
 class ContractDecision(Model):
     """Approval history: who submitted, approved or rejected, with a comment."""
@@ -91,6 +95,9 @@ class ContractDecision(Model):
     to_status = fields.CharEnumField(ContractStatus)
     comment = fields.TextField(default="")
     decided_at = fields.DatetimeField()
+
+    contract_id: int
+    actor_id: int | None
 
 
 class MilestoneStatus(StrEnum):
@@ -112,6 +119,8 @@ class Milestone(Model):
     done_at = fields.DatetimeField(null=True)
     reminded_at = fields.DatetimeField(null=True)
 
+    contract_id: int
+
     class Meta:
         indexes = (("status", "due_on"),)
 
@@ -126,6 +135,8 @@ class PaymentPlan(Model):
     total_cents = money_field()
     currency = currency_field()
     created_at = fields.DatetimeField()
+
+    contract_id: int
 
 
 class InstallmentStatus(StrEnum):
@@ -197,6 +208,10 @@ class Payment(Timestamped):
 
     team_id: int
     customer_id: int
+    contract_id: int | None
+    installment_id: int | None
+    reported_by_id: int | None
+    confirmed_by_id: int | None
 
     class Meta:
         unique_together = (("team_id", "external_ref"),)

@@ -206,5 +206,8 @@ class PoolView(Model):
     )
     viewed_on = fields.DateField()
 
+    user_id: int
+    customer_id: int
+
     class Meta:
         unique_together = (("user_id", "viewed_on", "customer_id"),)

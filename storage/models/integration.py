@@ -30,6 +30,9 @@ class ApiClient(Model):
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
 
+    team_id: int
+    created_by_id: int | None
+
 
 class WebhookSubscription(Model):
     """An ERP or finance endpoint that receives signed events."""
@@ -43,6 +46,8 @@ class WebhookSubscription(Model):
     events = fields.JSONField[list[str]](default=list)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField()
+
+    team_id: int
 
 
 class DeliveryStatus(StrEnum):
@@ -67,6 +72,8 @@ class WebhookDelivery(Model):
     created_at = fields.DatetimeField()
     delivered_at = fields.DatetimeField(null=True)
 
+    subscription_id: int
+
     class Meta:
         indexes = (("status", "next_attempt_at"),)
 
@@ -84,6 +91,8 @@ class InboundEvent(Model):
     received_at = fields.DatetimeField()
     processed_at = fields.DatetimeField(null=True)
     error = fields.TextField(null=True)
+
+    client_id: int
 
     class Meta:
         unique_together = (("client_id", "external_id"),)

@@ -72,6 +72,10 @@ class CampaignMember(Model):
     interactions = fields.IntField(default=0)
     joined_at = fields.DatetimeField()
 
+    campaign_id: int
+    customer_id: int | None
+    lead_id: int | None
+
     class Meta:
         indexes = (("campaign_id", "status"),)
 
@@ -109,6 +113,9 @@ class ImportBatch(Model):
     duplicate_rows = fields.IntField(default=0)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
+
+    team_id: int
+    user_id: int | None
 
 
 class Lead(Timestamped):
@@ -150,6 +157,7 @@ class Lead(Timestamped):
     assignee_id: int | None
     campaign_id: int | None
     customer_id: int | None
+    import_batch_id: int | None
 
     class Meta:
         indexes = (

@@ -96,6 +96,8 @@ class TeamRules(Model):
     ticket_reopen_days = fields.IntField(default=7)
     low_rating_alert_below = fields.SmallIntField(default=3)
 
+    team_id: int
+
 
 class User(Timestamped):
     """A person known to the bot, keyed by Telegram id — the Telegram identity is the login."""
@@ -157,6 +159,7 @@ class Invite(Model):
     team_id: int
     customer_id: int | None
     used_by_id: int | None
+    created_by_id: int | None
 
 
 class PortalAccount(Model):

@@ -45,6 +45,10 @@ class SalesTarget(Timestamped):
     )
     approved_at = fields.DatetimeField(null=True)
 
+    team_id: int
+    rep_id: int
+    approved_by_id: int | None
+
     class Meta:
         unique_together = (("rep_id", "period_start", "period_end"),)
         indexes = (("team_id", "period_start"),)
@@ -64,6 +68,9 @@ class TargetRevision(Model):
     values = fields.JSONField[dict[str, Any]](default=dict)
     comment = fields.TextField(default="")
     created_at = fields.DatetimeField()
+
+    target_id: int
+    actor_id: int | None
 
 
 class Metric(StrEnum):
@@ -85,6 +92,8 @@ class MetricWeight(Model):
     metric = fields.CharEnumField(Metric)
     weight = fields.SmallIntField()
 
+    team_id: int
+
     class Meta:
         unique_together = (("team_id", "metric"),)
 
@@ -98,6 +107,8 @@ class Dashboard(Timestamped):
     )
     name = fields.CharField(max_length=100)
     widgets = fields.JSONField[list[dict[str, Any]]](default=list)
+
+    user_id: int
 
     class Meta:
         unique_together = (("user_id", "name"),)

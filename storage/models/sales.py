@@ -108,6 +108,11 @@ class OpportunityStageChange(Model):
     note = fields.TextField(null=True)
     changed_at = fields.DatetimeField()
 
+    opportunity_id: int
+    from_stage_id: int | None
+    to_stage_id: int
+    actor_id: int | None
+
     class Meta:
         indexes = (("opportunity_id", "changed_at"),)
 
@@ -159,6 +164,9 @@ class Task(Timestamped):
     team_id: int
     assignee_id: int
     customer_id: int | None
+    created_by_id: int | None
+    lead_id: int | None
+    opportunity_id: int | None
 
     class Meta:
         indexes = (
@@ -204,6 +212,7 @@ class FollowUp(Model):
     team_id: int
     customer_id: int
     rep_id: int
+    opportunity_id: int | None
 
     class Meta:
         indexes = (
@@ -290,6 +299,7 @@ class CheckIn(Model):
     team_id: int
     rep_id: int
     customer_id: int
+    calendar_entry_id: int | None
 
     class Meta:
         indexes = (("team_id", "checked_in_at"), ("rep_id", "checked_in_at"))

@@ -67,6 +67,7 @@ class Ticket(Timestamped):
     team_id: int
     customer_id: int
     agent_id: int | None
+    opened_by_id: int | None
 
     class Meta:
         indexes = (
@@ -107,6 +108,9 @@ class TicketEvent(Model):
     internal = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
 
+    ticket_id: int
+    actor_id: int | None
+
     class Meta:
         indexes = (("ticket_id", "created_at"),)
 
@@ -124,6 +128,9 @@ class TicketRating(Model):
     score = fields.SmallIntField()
     feedback = fields.TextField(default="")
     created_at = fields.DatetimeField()
+
+    ticket_id: int
+    customer_id: int
 
     class Meta:
         indexes = (("customer_id", "created_at"),)

@@ -30,6 +30,9 @@ class AuditLog(Model):
     data = fields.JSONField[Any](default=dict)
     created_at = fields.DatetimeField()
 
+    team_id: int | None
+    actor_id: int | None
+
     class Meta:
         indexes = (("entity", "entity_id"), ("team_id", "created_at"))
 
