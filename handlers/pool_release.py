@@ -1,0 +1,166 @@
+"""Releasing a customer back to the pool, with a reason (A1).
+
+```mermaid
+stateDiagram-v2
+    [*] --> REASON: Release button (owner, or a manager of the team)
+    REASON --> [*]: a reason button (customer released)
+    REASON --> NOTE: "Other…"
+    REASON --> REASON: text instead of a button (re-prompt)
+    NOTE --> [*]: the typed reason (customer released)
+    NOTE --> NOTE: not text, empty or too long (re-prompt)
+    REASON --> [*]: /cancel, Cancel, or another command (nothing changes)
+    NOTE --> [*]: /cancel, Cancel, or another command (nothing changes)
+```
+
+Another command ends the form rather than waiting behind it: otherwise the next form the
+user starts would have its answers taken for a release reason.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.access import requires
+from bot.callbacks import CancelFlow
+from bot.callbacks.pool import PickReleaseReason, ReleaseCustomer
+from bot.context import FieldContext
+from bot.i18n import t
+from bot.replies import reply, text_of
+from bot.views import pool as views
+from handlers.flow import conversation
+from handlers.pool_notify import language, tell
+from storage import pool_claims
+from storage.access import NotFound
+from storage.models import Role
+from storage.pool_rules import ReleaseReason
+
+DRAFT = "pool_release"
+
+
+class State(IntEnum):
+    REASON = 1
+    NOTE = 2
+
+
+@requires(Role.REP, Role.MANAGER)
+async def start(update: Update, context: FieldContext) -> State | None:
+    """Release: check the customer may be released, then offer the reasons."""
+    query = update.callback_query
+    payload = ReleaseCustomer.parse(query.data if query else None)
+    if query is None or payload is None:
+        return None
+    target = await pool_claims.releasable(context.require_actor(), payload.customer_id)
+    context.drafts[DRAFT] = {"customer_id": target.customer_id, "name": target.name}
+    await query.answer()
+    await reply(update, *views.release_reasons(context.lang, target))
+    return State.REASON
+
+
+async def reason_picked(update: Update, context: FieldContext) -> int:
+    """A reason button: release now, or ask for the words when it is "Other…"."""
+    query = update.callback_query
+    payload = PickReleaseReason.parse(query.data if query else None)
+    if query is None or payload is None:
+        return State.REASON
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if payload.reason is ReleaseReason.OTHER:
+        name = (context.drafts.get(DRAFT) or {}).get("name", "")
+        context.drafts[DRAFT] = {"customer_id": payload.customer_id, "name": name}
+        await reply(update, t(context.lang, "pool.release.ask_note", name=name))
+        return State.NOTE
+    return await _release(update, context, payload.customer_id, payload.reason, None)
+
+
+async def need_reason(update: Update, context: FieldContext) -> State:
+    """Text or anything else while the reason buttons are shown: point at them."""
+    await reply(update, t(context.lang, "pool.release.pick_reason"))
+    return State.REASON
+
+
+async def note_typed(update: Update, context: FieldContext) -> int:
+    """The rep's own reason for "Other…"."""
+    draft = context.drafts.get(DRAFT)
+    if not draft:
+        await reply(update, t(context.lang, "flow.expired"))
+        return ConversationHandler.END
+    return await _release(
+        update, context, int(draft["customer_id"]), ReleaseReason.OTHER, text_of(update)
+    )
+
+
+async def need_note(update: Update, context: FieldContext) -> State:
+    """A photo, location… where the reason's text is expected."""
+    await reply(update, t(context.lang, "pool.release.need_note"))
+    return State.NOTE
+
+
+async def _release(
+    update: Update,
+    context: FieldContext,
+    customer_id: int,
+    reason: ReleaseReason,
+    note: str | None,
+) -> int:
+    """Release; an empty or too long note raises Invalid and the state stays (re-prompt)."""
+    try:
+        result = await pool_claims.release_customer(
+            context.require_actor(), customer_id, reason, note, now=context.services.clock.now()
+        )
+    except NotFound:  # reclaimed or moved meanwhile: nothing left to release
+        context.drafts.pop(DRAFT, None)
+        await reply(update, t(context.lang, "error.not_found"))
+        return ConversationHandler.END
+    context.drafts.pop(DRAFT, None)
+    await reply(update, views.released(context.lang, result))
+    if result.former_owner is not None:
+        lang = language(result.former_owner)
+        await tell(context.bot, result.former_owner, views.released_by_manager(lang, result))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: FieldContext) -> int:
+    """/cancel or Cancel: nothing changes."""
+    context.drafts.pop(DRAFT, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    await reply(update, t(context.lang, "flow.cancelled"))
+    return ConversationHandler.END
+
+
+async def leave(update: Update, context: FieldContext) -> int:
+    """Another command mid-form: end this form, say so, and let the user send it again."""
+    draft = context.drafts.pop(DRAFT, None) or {}
+    await reply(update, t(context.lang, "pool.release.left", name=draft.get("name", "")))
+    return ConversationHandler.END
+
+
+TEXT = filters.TEXT & ~filters.COMMAND
+OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
+
+conversation_handler = conversation(
+    "pool_release",
+    entry_points=[CallbackQueryHandler(start, pattern=ReleaseCustomer.match)],
+    states={
+        State.REASON: [
+            CallbackQueryHandler(reason_picked, pattern=PickReleaseReason.match),
+            MessageHandler(OTHER, need_reason),
+        ],
+        State.NOTE: [MessageHandler(TEXT, note_typed), MessageHandler(OTHER, need_note)],
+    },
+    fallbacks=[
+        CommandHandler("cancel", cancel),
+        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
+        MessageHandler(filters.COMMAND, leave),
+    ],
+)
