@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -25,6 +26,10 @@ INVITE_ROLES = {"manager": Role.MANAGER, "rep": Role.REP, "agent": Role.AGENT}
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "sandbox":  # its own world: it never loads the production settings
+        from bot.sandbox.command import run as run_sandbox
+
+        return run_sandbox(args, _environment())
     try:
         settings = Settings.load(require_token=args.command in {"run", "webhook"})
         if args.command == "webhook" and not settings.webhook_url:
@@ -64,7 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed (same seed, same data)")
     demo.add_argument("--customers", type=int, default=300, help="customers per team, roughly")
     demo.set_defaults(handler=_demo)
+    from bot.sandbox.command import add_parser as add_sandbox_parser
+
+    add_sandbox_parser(sub)
     return parser
+
+
+def _environment() -> dict[str, str]:
+    """The process environment over ``.env``, as ``Settings.load`` would see it."""
+    from dotenv import dotenv_values
+
+    merged = {k: v for k, v in dotenv_values(".env").items() if k and v is not None}
+    merged.update(os.environ)
+    return merged
 
 
 async def _until_signalled(

@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.emulator.errors import ApiError, bad_request, not_found
 from bot.emulator.files import FileStore
 from bot.emulator.flood import FloodControl
+from bot.emulator.menus import resolve_menu
 from bot.emulator.methods import REGISTRY
 from bot.emulator.methods.bot_settings import scope_key
 from bot.emulator.methods.registry import Described
@@ -247,6 +248,22 @@ class BotApiEmulator(SimulationMixin):
         self, scope: dict[str, Any] | None = None, language_code: str = ""
     ) -> list[dict[str, Any]]:
         return list(self.world.commands.get((scope_key(scope), language_code), []))
+
+    def menu(
+        self,
+        chat_id: int | SimChat,
+        user: SimUser | int | None = None,
+        language_code: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The command menu ``user`` sees in a chat, resolved through the scopes and languages
+        like a Telegram client does (``commands`` reads one exact scope instead)."""
+        chat = self.world.chats.get(chat_id.id if isinstance(chat_id, SimChat) else int(chat_id))
+        if chat is None:
+            raise ValueError(f"unknown chat {chat_id!r}")
+        person = self.world.users.get(user) if isinstance(user, int) else user
+        if chat.type == "private" and person is None:
+            person = chat.user
+        return resolve_menu(self.world, chat, person, language_code)
 
     def file_bytes(self, file_id: str) -> bytes:
         record = self.files.get(file_id)

@@ -54,8 +54,16 @@ class SimulationMixin:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "en",
+        *,
+        user_id: int | None = None,
+        started: bool = False,
     ) -> SimUser:
-        return self.world.add_user(first_name, last_name, username, language_code)
+        """A Telegram user. ``user_id`` gives a fixed id (else the next free one);
+        ``started=True`` means they opened the bot's private chat earlier (pressed START), so
+        the bot may write to them before they send anything — without a message in the chat."""
+        return self.world.add_user(
+            first_name, last_name, username, language_code, user_id=user_id, started=started
+        )
 
     def add_group(self, title: str, kind: str = "supergroup") -> SimChat:
         return self.world.add_group(title, kind)

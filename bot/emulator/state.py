@@ -184,9 +184,21 @@ class World:
         last_name: str | None,
         username: str | None,
         language_code: str | None,
+        *,
+        user_id: int | None = None,
+        started: bool = False,
     ) -> SimUser:
-        user = SimUser(self._next_user_id, first_name, last_name, username, language_code)
-        self._next_user_id += 1
+        """A new human; ``user_id`` pins a known Telegram id (e.g. a demo persona's)."""
+        if user_id is None:
+            while self._next_user_id in self.users:
+                self._next_user_id += 1
+            user_id = self._next_user_id
+            self._next_user_id += 1
+        elif user_id <= 0:
+            raise ValueError("Telegram user ids are positive")
+        elif user_id in self.users:
+            raise ValueError(f"there is already a user with id {user_id}")
+        user = SimUser(user_id, first_name, last_name, username, language_code, started=started)
         self.users[user.id] = user
         self.chats[user.id] = SimChat(user.id, "private", user=user)
         return user
