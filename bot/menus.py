@@ -24,12 +24,38 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
+# Daily work first, setup and help last.
 MENUS: dict[Role | None, tuple[str, ...]] = {
     None: ("start", "help", "lang"),
-    Role.ADMIN: ("help", "newteam", "teams", "invite", "lang"),
-    Role.MANAGER: ("help", "team", "invite", "bindgroup", "lang"),
-    Role.REP: ("help", "invite", "lang"),
-    Role.AGENT: ("help", "lang"),
+    Role.ADMIN: ("teams", "newteam", "invite", "settings", "import", "find", "help", "lang"),
+    Role.MANAGER: (
+        "team",
+        "pool",
+        "leads",
+        "poolflow",
+        "find",
+        "newcustomer",
+        "lead",
+        "import",
+        "settings",
+        "invite",
+        "bindgroup",
+        "help",
+        "lang",
+    ),
+    Role.REP: (
+        "my",
+        "pool",
+        "find",
+        "leads",
+        "lead",
+        "newcustomer",
+        "away",
+        "invite",
+        "help",
+        "lang",
+    ),
+    Role.AGENT: ("find", "help", "lang"),
     Role.CUSTOMER: ("help", "lang"),
 }
 GROUP_MENU: tuple[str, ...] = ("bindgroup", "help")

@@ -16,6 +16,7 @@ from telegram.ext import Application, TypeHandler
 from bot.access import identify_sender
 from bot.errors import on_error
 from handlers import customers, general, groups, invites, leads, pool, settings, start, teams
+from handlers.flow import bind_forms
 
 GATEKEEPER_GROUP = -1
 FEATURE_GROUP = 0
@@ -24,6 +25,7 @@ FEATURE_GROUP = 0
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, identify_sender), group=GATEKEEPER_GROUP)
     for module in (start, teams, invites, groups, pool, customers, leads, settings, general):
-        application.add_handlers(module.HANDLERS, group=FEATURE_GROUP)
-    application.add_handlers(general.FALLBACKS, group=FEATURE_GROUP)
+        application.add_handlers(module.handlers(), group=FEATURE_GROUP)
+    application.add_handlers(general.fallbacks(), group=FEATURE_GROUP)
+    bind_forms(application)
     application.add_error_handler(on_error)

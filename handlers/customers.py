@@ -142,15 +142,17 @@ async def remove_override(update: Update, context: FieldContext) -> None:
     await send_card(update, context, change.customer_id)
 
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    customers_new.conversation_handler,
-    customers_tier.conversation_handler,
-    CommandHandler("customer", customer_command, filters.ChatType.PRIVATE),
-    CommandHandler("find", find, filters.ChatType.PRIVATE),
-    CallbackQueryHandler(open_card, pattern=OpenCustomer.match),
-    CallbackQueryHandler(timeline_page, pattern=CustomerTimeline.match),
-    CallbackQueryHandler(timeline_page, pattern=TurnTimeline.match),
-    CallbackQueryHandler(find_page, pattern=FindPage.match),
-    CallbackQueryHandler(invite_contact, pattern=InviteContact.match),
-    CallbackQueryHandler(remove_override, pattern=RemoveOverride.match),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        customers_new.conversation_handler(),
+        customers_tier.conversation_handler(),
+        CommandHandler("customer", customer_command, filters.ChatType.PRIVATE),
+        CommandHandler("find", find, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(open_card, pattern=OpenCustomer.match),
+        CallbackQueryHandler(timeline_page, pattern=CustomerTimeline.match),
+        CallbackQueryHandler(timeline_page, pattern=TurnTimeline.match),
+        CallbackQueryHandler(find_page, pattern=FindPage.match),
+        CallbackQueryHandler(invite_contact, pattern=InviteContact.match),
+        CallbackQueryHandler(remove_override, pattern=RemoveOverride.match),
+    ]

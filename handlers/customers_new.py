@@ -309,41 +309,46 @@ def _text_state(state: State, callback: Any, *extra: BaseHandler[Any, Any, Any])
     ]
 
 
-conversation_handler = conversation(
-    "newcustomer",
-    entry_points=[CommandHandler("newcustomer", start, filters.ChatType.PRIVATE)],
-    states={
-        State.COMPANY: _text_state(State.COMPANY, company),
-        State.CONTACT: _text_state(State.CONTACT, contact, SKIP),
-        State.PHONE: _text_state(State.PHONE, phone),
-        State.ADDRESS: [
-            MessageHandler(TEXT, address),
-            MessageHandler(filters.LOCATION, location),
-            SKIP,
-            MessageHandler(OTHER, _reprompt(State.ADDRESS, "customers.new.need_address")),
+def conversation_handler() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "newcustomer",
+        entry_points=[CommandHandler("newcustomer", start, filters.ChatType.PRIVATE)],
+        states={
+            State.COMPANY: _text_state(State.COMPANY, company),
+            State.CONTACT: _text_state(State.CONTACT, contact, SKIP),
+            State.PHONE: _text_state(State.PHONE, phone),
+            State.ADDRESS: [
+                MessageHandler(TEXT, address),
+                MessageHandler(filters.LOCATION, location),
+                SKIP,
+                MessageHandler(OTHER, _reprompt(State.ADDRESS, "customers.new.need_address")),
+            ],
+            State.ADDRESS_TEXT: _text_state(State.ADDRESS_TEXT, address_text, SKIP),
+            State.REGION: _text_state(
+                State.REGION,
+                label_typed,
+                SKIP,
+                CallbackQueryHandler(option_picked, PickOption.match),
+            ),
+            State.INDUSTRY: _text_state(
+                State.INDUSTRY,
+                label_typed,
+                SKIP,
+                CallbackQueryHandler(option_picked, PickOption.match),
+            ),
+            State.CONFIRM: [
+                CallbackQueryHandler(save, pattern=SaveCustomer.match),
+                CallbackQueryHandler(edit, pattern=EditDraft.match),
+                MessageHandler(OTHER | TEXT, _reprompt(State.CONFIRM, "customers.new.need_button")),
+            ],
+            State.EDIT: [
+                CallbackQueryHandler(edit_field, pattern=EditField.match),
+                MessageHandler(OTHER | TEXT, _reprompt(State.EDIT, "customers.new.need_button")),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
         ],
-        State.ADDRESS_TEXT: _text_state(State.ADDRESS_TEXT, address_text, SKIP),
-        State.REGION: _text_state(
-            State.REGION, label_typed, SKIP, CallbackQueryHandler(option_picked, PickOption.match)
-        ),
-        State.INDUSTRY: _text_state(
-            State.INDUSTRY,
-            label_typed,
-            SKIP,
-            CallbackQueryHandler(option_picked, PickOption.match),
-        ),
-        State.CONFIRM: [
-            CallbackQueryHandler(save, pattern=SaveCustomer.match),
-            CallbackQueryHandler(edit, pattern=EditDraft.match),
-            MessageHandler(OTHER | TEXT, _reprompt(State.CONFIRM, "customers.new.need_button")),
-        ],
-        State.EDIT: [
-            CallbackQueryHandler(edit_field, pattern=EditField.match),
-            MessageHandler(OTHER | TEXT, _reprompt(State.EDIT, "customers.new.need_button")),
-        ],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-    ],
-)
+    )

@@ -13,6 +13,7 @@ stateDiagram-v2
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -117,18 +118,21 @@ async def cancel(update: Update, context: FieldContext) -> int:
 TEXT = filters.TEXT & ~filters.COMMAND
 OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
-conversation_handler = conversation(
-    "tier_override",
-    entry_points=[CallbackQueryHandler(start, pattern=OverrideTier.match)],
-    states={
-        State.TIER: [
-            CallbackQueryHandler(tier_picked, pattern=PickTier.match),
-            MessageHandler(OTHER, need_tier),
+
+def conversation_handler() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "tier_override",
+        entry_points=[CallbackQueryHandler(start, pattern=OverrideTier.match)],
+        states={
+            State.TIER: [
+                CallbackQueryHandler(tier_picked, pattern=PickTier.match),
+                MessageHandler(OTHER, need_tier),
+            ],
+            State.REASON: [MessageHandler(TEXT, reason_typed), MessageHandler(OTHER, need_reason)],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
         ],
-        State.REASON: [MessageHandler(TEXT, reason_typed), MessageHandler(OTHER, need_reason)],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-    ],
-)
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import Noop, PickLanguage
 from bot.context import FieldContext, lang_of
@@ -83,16 +85,21 @@ async def stale_button(update: Update, context: FieldContext) -> None:
         await update.callback_query.answer(t(context.lang, "general.stale_button"))
 
 
-HANDLERS = [
-    CommandHandler("help", help_command),
-    CommandHandler("lang", lang_command),
-    CallbackQueryHandler(lang_picked, pattern=PickLanguage.match),
-    CallbackQueryHandler(label_button, pattern=Noop.match),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CommandHandler("help", help_command),
+        CommandHandler("lang", lang_command),
+        CallbackQueryHandler(lang_picked, pattern=PickLanguage.match),
+        CallbackQueryHandler(label_button, pattern=Noop.match),
+    ]
+
 
 # Registered last in the group, in this order: catch what no feature handler claimed.
-FALLBACKS = [
-    MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
-    MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
-    CallbackQueryHandler(stale_button),
-]
+def fallbacks() -> list[BaseHandler[Any, Any, Any]]:
+    """Registered last: they catch what no feature handler claimed."""
+    return [
+        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
+        CallbackQueryHandler(stale_button),
+    ]

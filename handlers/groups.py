@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import requires
 from bot.context import FieldContext
@@ -54,8 +56,10 @@ async def group_migrated(update: Update, context: FieldContext) -> None:
         await teams.move_group(message.chat.id, message.migrate_to_chat_id)
 
 
-HANDLERS = [
-    CommandHandler("bindgroup", bind_group),
-    ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
-    MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CommandHandler("bindgroup", bind_group),
+        ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
+    ]

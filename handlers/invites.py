@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 from telegram.helpers import create_deep_linked_url
 
 from bot.access import requires
@@ -80,7 +82,9 @@ def invite_text(lang: Lang, issued: IssuedInvite, bot_username: str) -> str:
     )
 
 
-HANDLERS = [
-    CommandHandler("invite", invite, filters.ChatType.PRIVATE),
-    CallbackQueryHandler(invite_picked, pattern=PickInvite.match),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CommandHandler("invite", invite, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(invite_picked, pattern=PickInvite.match),
+    ]

@@ -53,9 +53,9 @@ from bot.views.leads import (
     summary_text,
 )
 from handlers.flow import conversation
-from handlers.leads_away import HANDLERS as AWAY_HANDLERS
-from handlers.leads_cards import HANDLERS as CARD_HANDLERS
-from handlers.leads_import import HANDLERS as IMPORT_HANDLERS
+from handlers.leads_away import handlers as away_handlers
+from handlers.leads_cards import handlers as card_handlers
+from handlers.leads_import import handlers as import_handlers
 from handlers.leads_notify import announce
 from storage import lead_import_checks as checks
 from storage import leads
@@ -261,48 +261,53 @@ def _pick(field: str) -> Any:
     return match
 
 
-new_lead = conversation(
-    "lead",
-    entry_points=[CommandHandler("lead", start, filters.ChatType.PRIVATE)],
-    states={
-        State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(OTHER, _need("name"))],
-        State.COMPANY: [
-            MessageHandler(TEXT, got_company),
-            MessageHandler(OTHER, _need("company")),
+def new_lead() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "lead",
+        entry_points=[CommandHandler("lead", start, filters.ChatType.PRIVATE)],
+        states={
+            State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(OTHER, _need("name"))],
+            State.COMPANY: [
+                MessageHandler(TEXT, got_company),
+                MessageHandler(OTHER, _need("company")),
+            ],
+            State.CONTACT: [
+                MessageHandler(TEXT | filters.CONTACT, got_contact),
+                MessageHandler(OTHER, _need("contact")),
+            ],
+            State.REGION: [
+                CallbackQueryHandler(picked, pattern=_pick("region")),
+                MessageHandler(TEXT, got_region),
+                MessageHandler(OTHER, _need("region")),
+            ],
+            State.INDUSTRY: [
+                CallbackQueryHandler(picked, pattern=_pick("industry")),
+                MessageHandler(TEXT, got_industry),
+                MessageHandler(OTHER, _need("industry")),
+            ],
+            State.CAMPAIGN: [
+                CallbackQueryHandler(picked, pattern=_pick("campaign")),
+                MessageHandler(OTHER, _need("campaign")),
+            ],
+            State.SUMMARY: [
+                CallbackQueryHandler(save, pattern=LeadFormSave.match),
+                CallbackQueryHandler(edit, pattern=LeadFormEdit.match),
+                MessageHandler(OTHER, _need("summary")),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
         ],
-        State.CONTACT: [
-            MessageHandler(TEXT | filters.CONTACT, got_contact),
-            MessageHandler(OTHER, _need("contact")),
-        ],
-        State.REGION: [
-            CallbackQueryHandler(picked, pattern=_pick("region")),
-            MessageHandler(TEXT, got_region),
-            MessageHandler(OTHER, _need("region")),
-        ],
-        State.INDUSTRY: [
-            CallbackQueryHandler(picked, pattern=_pick("industry")),
-            MessageHandler(TEXT, got_industry),
-            MessageHandler(OTHER, _need("industry")),
-        ],
-        State.CAMPAIGN: [
-            CallbackQueryHandler(picked, pattern=_pick("campaign")),
-            MessageHandler(OTHER, _need("campaign")),
-        ],
-        State.SUMMARY: [
-            CallbackQueryHandler(save, pattern=LeadFormSave.match),
-            CallbackQueryHandler(edit, pattern=LeadFormEdit.match),
-            MessageHandler(OTHER, _need("summary")),
-        ],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-    ],
-)
+    )
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    *IMPORT_HANDLERS,
-    new_lead,
-    *CARD_HANDLERS,
-    *AWAY_HANDLERS,
-]
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        *import_handlers(),
+        new_lead(),
+        *card_handlers(),
+        *away_handlers(),
+    ]

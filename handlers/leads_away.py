@@ -36,6 +36,8 @@ async def away(update: Update, context: FieldContext) -> None:
     await reply(update, away_text(lang, status, changed=True))
 
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    CommandHandler("away", away, filters.ChatType.PRIVATE),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CommandHandler("away", away, filters.ChatType.PRIVATE),
+    ]

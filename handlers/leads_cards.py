@@ -277,27 +277,32 @@ def _assigned(lang: Lang, lead_id: int, name: str) -> str:
     return t(lang, "leads.assigned_by_hand", id=lead_id, rep=name)
 
 
-disqualify_other = conversation(
-    "lead_disqualify",
-    entry_points=[CallbackQueryHandler(ask_reason, pattern=_is_other)],
-    states={
-        State.REASON: [MessageHandler(TEXT, got_reason), MessageHandler(OTHER, need_reason)],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel_reason),
-        CallbackQueryHandler(cancel_reason, pattern=CancelFlow.match),
-    ],
-)
+def disqualify_other() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "lead_disqualify",
+        entry_points=[CallbackQueryHandler(ask_reason, pattern=_is_other)],
+        states={
+            State.REASON: [MessageHandler(TEXT, got_reason), MessageHandler(OTHER, need_reason)],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel_reason),
+            CallbackQueryHandler(cancel_reason, pattern=CancelFlow.match),
+        ],
+    )
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    disqualify_other,
-    CommandHandler("leads", leads_command, filters.ChatType.PRIVATE),
-    CallbackQueryHandler(turn_page, pattern=LeadsPage.match),
-    CallbackQueryHandler(open_lead, pattern=OpenLead.match),
-    CallbackQueryHandler(contacted, pattern=LeadContacted.match),
-    CallbackQueryHandler(convert, pattern=ConvertLead.match),
-    CallbackQueryHandler(disqualify, pattern=DisqualifyLead.match),
-    CallbackQueryHandler(show_task, pattern=LeadTask.match),
-    CallbackQueryHandler(offer_reps, pattern=AssignLead.match),
-    CallbackQueryHandler(assign_to, pattern=AssignLeadTo.match),
-]
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        disqualify_other(),
+        CommandHandler("leads", leads_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(turn_page, pattern=LeadsPage.match),
+        CallbackQueryHandler(open_lead, pattern=OpenLead.match),
+        CallbackQueryHandler(contacted, pattern=LeadContacted.match),
+        CallbackQueryHandler(convert, pattern=ConvertLead.match),
+        CallbackQueryHandler(disqualify, pattern=DisqualifyLead.match),
+        CallbackQueryHandler(show_task, pattern=LeadTask.match),
+        CallbackQueryHandler(offer_reps, pattern=AssignLead.match),
+        CallbackQueryHandler(assign_to, pattern=AssignLeadTo.match),
+    ]

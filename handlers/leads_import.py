@@ -263,31 +263,37 @@ async def cancel(update: Update, context: FieldContext) -> int:
 OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 WITH_CAPTION = filters.Document.ALL & filters.CaptionRegex(CAPTION) & filters.ChatType.PRIVATE
 
-import_leads = conversation(
-    "lead_import",
-    entry_points=[
-        CommandHandler("import", start, filters.ChatType.PRIVATE),
-        MessageHandler(WITH_CAPTION, captioned),
-    ],
-    states={
-        State.TEAM: [
-            CallbackQueryHandler(team_picked, pattern=ImportForTeam.match),
-            MessageHandler(OTHER, need_button),
-        ],
-        State.CAMPAIGN: [
-            CallbackQueryHandler(campaign_picked, pattern=ImportCampaign.match),
-            MessageHandler(OTHER, need_button),
-        ],
-        State.FILE: [
-            MessageHandler(filters.Document.ALL, got_file),
-            MessageHandler(filters.PHOTO, got_photo),
-            MessageHandler(OTHER, need_file),
-        ],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-    ],
-)
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [import_leads]
+def import_leads() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "lead_import",
+        entry_points=[
+            CommandHandler("import", start, filters.ChatType.PRIVATE),
+            MessageHandler(WITH_CAPTION, captioned),
+        ],
+        states={
+            State.TEAM: [
+                CallbackQueryHandler(team_picked, pattern=ImportForTeam.match),
+                MessageHandler(OTHER, need_button),
+            ],
+            State.CAMPAIGN: [
+                CallbackQueryHandler(campaign_picked, pattern=ImportCampaign.match),
+                MessageHandler(OTHER, need_button),
+            ],
+            State.FILE: [
+                MessageHandler(filters.Document.ALL, got_file),
+                MessageHandler(filters.PHOTO, got_photo),
+                MessageHandler(OTHER, need_file),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
+        ],
+    )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [import_leads()]

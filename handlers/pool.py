@@ -143,15 +143,18 @@ async def preview(update: Update, context: FieldContext) -> None:
 
 PRIVATE = filters.ChatType.PRIVATE
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    pool_release.conversation_handler,
-    CommandHandler("pool", pool_command, PRIVATE),
-    CallbackQueryHandler(turn_page, pattern=PoolPage.match),
-    CallbackQueryHandler(filter_menu, pattern=PoolFilterMenu.match),
-    CallbackQueryHandler(filter_picked, pattern=PoolFilterPick.match),
-    CallbackQueryHandler(clear_filters, pattern=PoolFilterClear.match),
-    CallbackQueryHandler(preview, pattern=PreviewPoolCustomer.match),
-    *pool_actions.HANDLERS,
-    *pool_my.HANDLERS,
-    *pool_flow.HANDLERS,
-]
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        pool_release.conversation_handler(),
+        CommandHandler("pool", pool_command, PRIVATE),
+        CallbackQueryHandler(turn_page, pattern=PoolPage.match),
+        CallbackQueryHandler(filter_menu, pattern=PoolFilterMenu.match),
+        CallbackQueryHandler(filter_picked, pattern=PoolFilterPick.match),
+        CallbackQueryHandler(clear_filters, pattern=PoolFilterClear.match),
+        CallbackQueryHandler(preview, pattern=PreviewPoolCustomer.match),
+        *pool_actions.handlers(),
+        *pool_my.handlers(),
+        *pool_flow.handlers(),
+    ]

@@ -138,11 +138,13 @@ async def assign_to(update: Update, context: FieldContext) -> None:
         await tell(context.bot, result.previous, views.moved_away(lang, result, actor.full_name))
 
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    CallbackQueryHandler(claim, pattern=ClaimCustomer.match),
-    CallbackQueryHandler(lock, pattern=LockCustomer.match),
-    CallbackQueryHandler(ask_extension, pattern=RequestExtension.match),
-    CallbackQueryHandler(decide_extension, pattern=DecideExtension.match),
-    CallbackQueryHandler(assign_menu, pattern=AssignCustomer.match),
-    CallbackQueryHandler(assign_to, pattern=AssignTo.match),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CallbackQueryHandler(claim, pattern=ClaimCustomer.match),
+        CallbackQueryHandler(lock, pattern=LockCustomer.match),
+        CallbackQueryHandler(ask_extension, pattern=RequestExtension.match),
+        CallbackQueryHandler(decide_extension, pattern=DecideExtension.match),
+        CallbackQueryHandler(assign_menu, pattern=AssignCustomer.match),
+        CallbackQueryHandler(assign_to, pattern=AssignTo.match),
+    ]

@@ -43,7 +43,9 @@ async def period_picked(update: Update, context: FieldContext) -> None:
     await edit(query, text, markup)
 
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    CommandHandler("poolflow", flow_command),
-    CallbackQueryHandler(period_picked, pattern=PoolFlowPeriod.match),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CommandHandler("poolflow", flow_command),
+        CallbackQueryHandler(period_picked, pattern=PoolFlowPeriod.match),
+    ]

@@ -39,7 +39,9 @@ async def turn_page(update: Update, context: FieldContext) -> None:
     await edit(query, text, markup)
 
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    CommandHandler("my", my_command, filters.ChatType.PRIVATE),
-    CallbackQueryHandler(turn_page, pattern=MyPage.match),
-]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        CommandHandler("my", my_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(turn_page, pattern=MyPage.match),
+    ]

@@ -19,6 +19,7 @@ user starts would have its answers taken for a release reason.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -148,19 +149,22 @@ async def leave(update: Update, context: FieldContext) -> int:
 TEXT = filters.TEXT & ~filters.COMMAND
 OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
-conversation_handler = conversation(
-    "pool_release",
-    entry_points=[CallbackQueryHandler(start, pattern=ReleaseCustomer.match)],
-    states={
-        State.REASON: [
-            CallbackQueryHandler(reason_picked, pattern=PickReleaseReason.match),
-            MessageHandler(OTHER, need_reason),
+
+def conversation_handler() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "pool_release",
+        entry_points=[CallbackQueryHandler(start, pattern=ReleaseCustomer.match)],
+        states={
+            State.REASON: [
+                CallbackQueryHandler(reason_picked, pattern=PickReleaseReason.match),
+                MessageHandler(OTHER, need_reason),
+            ],
+            State.NOTE: [MessageHandler(TEXT, note_typed), MessageHandler(OTHER, need_note)],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
+            MessageHandler(filters.COMMAND, leave),
         ],
-        State.NOTE: [MessageHandler(TEXT, note_typed), MessageHandler(OTHER, need_note)],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        MessageHandler(filters.COMMAND, leave),
-    ],
-)
+    )

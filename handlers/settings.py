@@ -143,25 +143,31 @@ async def cancel(update: Update, context: FieldContext) -> int:
 TEXT = filters.TEXT & ~filters.COMMAND
 OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
-editor = conversation(
-    "settings",
-    entry_points=[CallbackQueryHandler(edit_rule, pattern=EditRule.match)],
-    states={
-        State.VALUE: [
-            MessageHandler(TEXT, value_typed),
-            CallbackQueryHandler(value_picked, pattern=PickRuleValue.match),
-            MessageHandler(OTHER, need_value),
-        ],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        CallbackQueryHandler(show_section, pattern=SettingsSection.match),
-    ],
-)
 
-HANDLERS: list[BaseHandler[Any, Any, Any]] = [
-    editor,
-    CommandHandler("settings", settings_command, filters.ChatType.PRIVATE),
-    CallbackQueryHandler(show_section, pattern=SettingsSection.match),
-]
+def editor() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "settings",
+        entry_points=[CallbackQueryHandler(edit_rule, pattern=EditRule.match)],
+        states={
+            State.VALUE: [
+                MessageHandler(TEXT, value_typed),
+                CallbackQueryHandler(value_picked, pattern=PickRuleValue.match),
+                MessageHandler(OTHER, need_value),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
+            CallbackQueryHandler(show_section, pattern=SettingsSection.match),
+        ],
+    )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        editor(),
+        CommandHandler("settings", settings_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(show_section, pattern=SettingsSection.match),
+    ]

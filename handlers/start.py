@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import FieldContext, lang_of
 from bot.i18n import t
@@ -60,4 +62,6 @@ def _redeem_text(context: FieldContext, result: RedeemResult) -> str:
     return t(lang, f"start.invite_{result.outcome.value}")
 
 
-HANDLERS = [CommandHandler("start", start)]
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [CommandHandler("start", start)]

@@ -13,9 +13,11 @@ stateDiagram-v2
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -144,25 +146,31 @@ async def show_team(update: Update, context: FieldContext) -> None:
 TEXT = filters.TEXT & ~filters.COMMAND
 OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
-new_team = conversation(
-    "newteam",
-    entry_points=[CommandHandler("newteam", ask_name, filters.ChatType.PRIVATE)],
-    states={
-        State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(OTHER, need_name)],
-        State.ZONE: [
-            CallbackQueryHandler(zone_button, pattern=PickTeamZone.match),
-            MessageHandler(TEXT, zone_typed),
-            MessageHandler(OTHER, need_zone),
-        ],
-    },
-    fallbacks=[
-        CommandHandler("cancel", cancel),
-        CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-    ],
-)
 
-HANDLERS = [
-    new_team,
-    CommandHandler("teams", list_teams),
-    CommandHandler("team", show_team),
-]
+def new_team() -> ConversationHandler[Any]:
+    """A fresh form for one application (PTB keeps form states on the handler)."""
+    return conversation(
+        "newteam",
+        entry_points=[CommandHandler("newteam", ask_name, filters.ChatType.PRIVATE)],
+        states={
+            State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(OTHER, need_name)],
+            State.ZONE: [
+                CallbackQueryHandler(zone_button, pattern=PickTeamZone.match),
+                MessageHandler(TEXT, zone_typed),
+                MessageHandler(OTHER, need_zone),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
+        ],
+    )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return [
+        new_team(),
+        CommandHandler("teams", list_teams),
+        CommandHandler("team", show_team),
+    ]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from bot.callbacks.customers import CustomerTimeline
 from storage.models import (
     Customer,
@@ -19,9 +17,6 @@ from storage.models import (
     User,
 )
 from tests.support.sim import START, Sim, ensure_team
-from tests.test_card_visibility import fresh_forms  # noqa: F401  (a fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_forms")
 
 
 async def test_more_pages_through_the_history_newest_first(sim: Sim) -> None:

@@ -4,28 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from telegram.ext import ConversationHandler
-
 from bot.callbacks.customers import CustomerTimeline, OpenCustomer
 from storage.models import Contact, Customer, FollowUp, FollowUpKind, Role, Team, User
 from tests.support.sim import START, Person, Sim, ensure_team
-
-
-@pytest.fixture(autouse=True)
-def fresh_forms(sim: Sim) -> None:
-    """Start with no form open, whatever earlier tests left behind.
-
-    Workaround: handler modules build their ConversationHandlers once, at import, and PTB
-    keeps a handler's in-memory states when a new Application initialises it, so a form a
-    previous test left open (emulator user ids repeat between tests) would swallow this
-    test's messages. Remove once the shared test harness resets them.
-    """
-    assert sim.app is not None
-    for group in sim.app.handlers.values():
-        for handler in group:
-            if isinstance(handler, ConversationHandler):
-                handler._conversations.clear()
 
 
 async def _customer(

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from storage.models import Contact, Customer, Role, User
 from tests.support.sim import START, Person, Sim, ensure_team
-from tests.test_card_visibility import fresh_forms  # noqa: F401  (a fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_forms")
 
 
 async def _customer(

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from storage.models import AuditLog, Contact, Customer, PoolEvent, PoolEventKind, Role, User
 from tests.support.sim import START, Sim, ensure_team
-from tests.test_card_visibility import fresh_forms  # noqa: F401  (a fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_forms")
 
 
 async def _existing(name: str, phone: str, owner: User | None = None, **fields: object) -> Customer:

@@ -3,14 +3,9 @@ reps, agents and other teams' managers change nothing."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.callbacks.customers import EditRule, PickRuleValue, SettingsSection
 from storage.models import AuditLog, LeadRouting, Role, TeamRules, Tier, TierPolicy
 from tests.support.sim import START, Sim, ensure_team
-from tests.test_card_visibility import fresh_forms  # noqa: F401  (a fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_forms")
 
 
 async def test_a_manager_changes_a_pool_rule_after_a_bad_value(sim: Sim) -> None:

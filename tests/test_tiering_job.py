@@ -18,7 +18,6 @@ from storage.models import (
     User,
 )
 from tests.support.sim import START, Sim, ensure_team
-from tests.test_card_visibility import fresh_forms  # noqa: F401  (a fixture)
 
 
 @pytest.mark.parametrize(

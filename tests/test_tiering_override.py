@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.callbacks.customers import OverrideTier, RemoveOverride
 from storage.models import AuditLog, Customer, Role, Tier
 from storage.tiering import recompute_tiers
 from tests.support.sim import START, Sim, ensure_team
-from tests.test_card_visibility import fresh_forms  # noqa: F401  (a fixture)
-
-pytestmark = pytest.mark.usefixtures("fresh_forms")
 
 
 async def test_a_manager_overrides_a_tier_and_removes_the_override(sim: Sim) -> None:

@@ -118,6 +118,7 @@ class Customer(Timestamped):
             ("team_id", "region"),
             ("team_id", "industry"),
             ("team_id", "tier"),
+            ("team_id", "email"),
             ("owner_id", "last_followup_at"),
             ("team_id", "released_at"),
         )

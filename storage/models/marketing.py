@@ -166,4 +166,5 @@ class Lead(Timestamped):
             ("team_id", "email"),
             ("team_id", "company_key"),
             ("assignee_id", "status"),
+            ("assignee_id", "assigned_at"),
         )

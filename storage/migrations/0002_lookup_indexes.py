@@ -1,0 +1,19 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0001_initial')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='Customer',
+            index=Index(fields=['team_id', 'email']),
+        ),
+        ops.AddIndex(
+            model_name='Lead',
+            index=Index(fields=['assignee_id', 'assigned_at']),
+        ),
+    ]
