@@ -92,9 +92,12 @@ class TeamRules(Model):
     checkin_photo_required = fields.BooleanField(default=True)
     checkin_live_location = fields.BooleanField(default=False)
     checkin_max_accuracy_m = fields.IntField(default=100)
+    checkin_photo_minutes = fields.IntField(default=10)
     # After-sales (E3)
     ticket_reopen_days = fields.IntField(default=7)
     low_rating_alert_below = fields.SmallIntField(default=3)
+    sla_reminder_minutes = fields.IntField(default=30)
+    ticket_round_robin_cursor = fields.BigIntField(default=0)
 
     team_id: int
 
@@ -123,6 +126,10 @@ class User(Timestamped):
     # Working hours in the team's zone (start inclusive, end exclusive); NULL = any time.
     work_start_hour = fields.SmallIntField(null=True)
     work_end_hour = fields.SmallIntField(null=True)
+    # The morning agenda (B5): the rep's hour in the team's zone (NULL = the team's), and the
+    # local day it was last sent, so it goes out once a day whatever restarts happen.
+    agenda_hour = fields.SmallIntField(null=True)
+    agenda_sent_on = fields.DateField(null=True)
     last_seen_at = fields.DatetimeField(null=True)
 
     team_id: int | None

@@ -206,12 +206,21 @@ class FollowUp(Model):
     next_step_at = fields.DatetimeField(null=True)
     attachment_file_id = fields.CharField(max_length=255, null=True)
     attachment_kind = fields.CharField(max_length=16, null=True)
+    attachment_unique_id = fields.CharField(max_length=64, null=True)
     effective = fields.BooleanField(default=True)
+    calendar_entry: fields.ForeignKeyNullableRelation[CalendarEntry] = fields.ForeignKeyField(
+        "models.CalendarEntry", related_name="followups", null=True, on_delete=fields.SET_NULL
+    )
+    checkin: fields.ForeignKeyNullableRelation[CheckIn] = fields.ForeignKeyField(
+        "models.CheckIn", related_name="followups", null=True, on_delete=fields.SET_NULL
+    )
     occurred_at = fields.DatetimeField()
 
     team_id: int
     customer_id: int
     rep_id: int
+    calendar_entry_id: int | None
+    checkin_id: int | None
     opportunity_id: int | None
 
     class Meta:
@@ -258,6 +267,8 @@ class CalendarEntry(Timestamped):
     remind_at = fields.DatetimeField(null=True)
     reminded_at = fields.DatetimeField(null=True)
     done_at = fields.DatetimeField(null=True)
+    # Bumped on every reschedule: buttons carry it, so a button of an old time is stale.
+    revision = fields.IntField(default=0)
 
     team_id: int
     rep_id: int

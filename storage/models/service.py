@@ -62,7 +62,9 @@ class Ticket(Timestamped):
     resolution_breached = fields.BooleanField(default=False)
     response_reminded_at = fields.DatetimeField(null=True)
     response_escalated_at = fields.DatetimeField(null=True)
+    resolution_reminded_at = fields.DatetimeField(null=True)
     resolution_escalated_at = fields.DatetimeField(null=True)
+    rating_requested_at = fields.DatetimeField(null=True)
 
     team_id: int
     customer_id: int
