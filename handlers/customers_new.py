@@ -36,14 +36,13 @@ from telegram.ext import (
 )
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.customers import EditDraft, EditField, PickOption, SaveCustomer, SkipField
 from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
-from bot.views import customers as views
+from bot.views import customers_form as views
 from handlers.customers_card import send_card
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt
 from storage import customers
 from storage.customers import ADDRESS_MAX, CONTACT_MAX, LABEL_MAX, CustomerDraft
 from storage.models import Role
@@ -205,8 +204,7 @@ async def option_picked(update: Update, context: FieldContext) -> State:
     options = draft.get("options") or []
     if query is None or data is None or not 0 <= data.index < len(options):
         return FIELDS[field]
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await answer_and_clear(update)
     draft[field] = options[data.index]
     return await _next(update, context, field)
 
@@ -217,10 +215,7 @@ def _current_label(context: FieldContext) -> str:
 
 async def skip(update: Update, context: FieldContext) -> State:
     """Skip: leave the optional field being asked for empty."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+    await answer_and_clear(update)
     draft = _draft(context)
     field = draft.get("at", "address")
     if field == "address_text":
@@ -235,10 +230,7 @@ async def skip(update: Update, context: FieldContext) -> State:
 
 async def save(update: Update, context: FieldContext) -> int:
     """Save: a rep's customer is theirs, a manager's goes to the pool."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+    await answer_and_clear(update)
     draft = context.drafts.get(DRAFT)
     if not isinstance(draft, dict) or not draft.get("name"):
         await reply(update, t(context.lang, "flow.expired"))
@@ -272,32 +264,11 @@ async def edit_field(update: Update, context: FieldContext) -> State:
     data = EditField.parse(query.data if query else None)
     if query is None or data is None or data.field not in FIELDS:
         return State.EDIT
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await answer_and_clear(update)
     _draft(context)["editing"] = True
     return await _ask(update, context, data.field)
 
 
-async def cancel(update: Update, context: FieldContext) -> int:
-    """Drop the draft; nothing is saved."""
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
-
-
-def _reprompt(state: State, key: str) -> Any:
-    async def again(update: Update, context: FieldContext) -> State:
-        await reply(update, t(context.lang, key))
-        return state
-
-    return again
-
-
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 SKIP = CallbackQueryHandler(skip, pattern=SkipField.match)
 
 
@@ -305,7 +276,7 @@ def _text_state(state: State, callback: Any, *extra: BaseHandler[Any, Any, Any])
     return [
         MessageHandler(TEXT, callback),
         *extra,
-        MessageHandler(OTHER, _reprompt(state, "customers.new.need_text")),
+        MessageHandler(ANYTHING_ELSE, reprompt(state, "customers.new.need_text")),
     ]
 
 
@@ -322,7 +293,9 @@ def conversation_handler() -> ConversationHandler[Any]:
                 MessageHandler(TEXT, address),
                 MessageHandler(filters.LOCATION, location),
                 SKIP,
-                MessageHandler(OTHER, _reprompt(State.ADDRESS, "customers.new.need_address")),
+                MessageHandler(
+                    ANYTHING_ELSE, reprompt(State.ADDRESS, "customers.new.need_address")
+                ),
             ],
             State.ADDRESS_TEXT: _text_state(State.ADDRESS_TEXT, address_text, SKIP),
             State.REGION: _text_state(
@@ -340,15 +313,16 @@ def conversation_handler() -> ConversationHandler[Any]:
             State.CONFIRM: [
                 CallbackQueryHandler(save, pattern=SaveCustomer.match),
                 CallbackQueryHandler(edit, pattern=EditDraft.match),
-                MessageHandler(OTHER | TEXT, _reprompt(State.CONFIRM, "customers.new.need_button")),
+                MessageHandler(
+                    ANYTHING_ELSE | TEXT, reprompt(State.CONFIRM, "customers.new.need_button")
+                ),
             ],
             State.EDIT: [
                 CallbackQueryHandler(edit_field, pattern=EditField.match),
-                MessageHandler(OTHER | TEXT, _reprompt(State.EDIT, "customers.new.need_button")),
+                MessageHandler(
+                    ANYTHING_ELSE | TEXT, reprompt(State.EDIT, "customers.new.need_button")
+                ),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        ],
+        draft=DRAFT,
     )

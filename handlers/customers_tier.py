@@ -16,16 +16,9 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.customers import OverrideTier, PickTier
 from bot.context import FieldContext
 from bot.i18n import t
@@ -33,7 +26,7 @@ from bot.keyboards import cancel_row, rows
 from bot.replies import reply, text_of
 from bot.views import customers as views
 from handlers.customers_card import send_card
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt, tapped
 from storage import tiering
 from storage.models import Role, Tier
 
@@ -63,13 +56,10 @@ async def start(update: Update, context: FieldContext) -> int | None:
 
 async def tier_picked(update: Update, context: FieldContext) -> State:
     """Keep the tier and ask why."""
-    query = update.callback_query
-    data = PickTier.parse(query.data if query else None)
-    if query is None or data is None:
+    data = await tapped(update, PickTier)
+    if data is None:
         return State.TIER
     context.drafts[DRAFT] = {"customer_id": data.customer_id, "tier": data.tier.value}
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     lang = context.lang
     text = t(lang, "customers.override_reason", tier=views.tier_name(lang, data.tier))
     await reply(update, text, rows(cancel_row(context.lang)))
@@ -95,30 +85,6 @@ async def reason_typed(update: Update, context: FieldContext) -> int:
     return ConversationHandler.END
 
 
-async def need_tier(update: Update, context: FieldContext) -> State:
-    await reply(update, t(context.lang, "customers.override_need_tier"))
-    return State.TIER
-
-
-async def need_reason(update: Update, context: FieldContext) -> State:
-    await reply(update, t(context.lang, "customers.override_need_reason"))
-    return State.REASON
-
-
-async def cancel(update: Update, context: FieldContext) -> int:
-    """Drop the draft; the tier stays as it was."""
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
-
-
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-
-
 def conversation_handler() -> ConversationHandler[Any]:
     """A fresh form for one application (PTB keeps form states on the handler)."""
     return conversation(
@@ -127,12 +93,14 @@ def conversation_handler() -> ConversationHandler[Any]:
         states={
             State.TIER: [
                 CallbackQueryHandler(tier_picked, pattern=PickTier.match),
-                MessageHandler(OTHER, need_tier),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.TIER, "customers.override_need_tier")),
             ],
-            State.REASON: [MessageHandler(TEXT, reason_typed), MessageHandler(OTHER, need_reason)],
+            State.REASON: [
+                MessageHandler(TEXT, reason_typed),
+                MessageHandler(
+                    ANYTHING_ELSE, reprompt(State.REASON, "customers.override_need_reason")
+                ),
+            ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        ],
+        draft=DRAFT,
     )

@@ -6,20 +6,45 @@ ConversationHandler only knows its own states. Here each person's most recently 
 is remembered in their ``user_data`` (so it survives restarts), and a form that is not the
 current one stays dormant: it lets messages pass to the current form instead of taking them.
 Entering a form again (its entry command) always works and restarts it.
+
+The pieces every form shares live here too: the ``TEXT`` and ``ANYTHING_ELSE`` filters a state
+tells apart, ``reprompt`` for input a state cannot use, ``tapped`` and ``answer_and_clear`` for
+the buttons a form moves on from, and /cancel with the Cancel button, which ``conversation``
+adds to every form.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, ConversationHandler
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
+from bot.callbacks import CallbackData, CancelFlow
+from bot.context import FieldContext
+from bot.i18n import t
+from bot.replies import reply
+
 FORMS_KEY = "_forms"
+
+TEXT = filters.TEXT & ~filters.COMMAND
+"""Typed text that is not a command."""
+ANYTHING_ELSE = ~filters.COMMAND & ~filters.StatusUpdate.ALL
+"""Any message but a command or a service message: what a state answers with a re-prompt."""
+
+Callback = Callable[[Update, FieldContext], Coroutine[Any, Any, Any]]
+D = TypeVar("D", bound=CallbackData)
 
 
 def _chat_key(update: Update) -> str | None:
@@ -70,13 +95,67 @@ def _remember(form_name: str, callback: Any) -> Any:
     return remembered
 
 
+async def answer_and_clear(update: Update) -> None:
+    """Answer a button tap and remove that message's buttons: the form has moved on."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+
+
+async def tapped(update: Update, kind: type[D]) -> D | None:
+    """The ``kind`` button behind ``update``, answered and cleared; None if it is not one."""
+    query = update.callback_query
+    data = kind.parse(query.data if query else None)
+    if data is not None:
+        await answer_and_clear(update)
+    return data
+
+
+def reprompt(state: object, key: str) -> Callback:
+    """A callback for input ``state`` cannot use: say what it expects (``key``) and stay."""
+
+    async def again(update: Update, context: FieldContext) -> object:
+        await reply(update, t(context.lang, key))
+        return state
+
+    again.__doc__ = f"Re-prompt with {key!r} and stay in {state!r}."
+    return again
+
+
+def _cancel(draft: str | None, *, clear_keyboard: bool) -> Callback:
+    """The /cancel and Cancel callback: drop ``draft``, say so, leave the form unsaved.
+
+    A Cancel tap is answered and, with ``clear_keyboard``, its buttons are removed.
+    """
+
+    async def cancel(update: Update, context: FieldContext) -> int:
+        if draft is not None:
+            context.drafts.pop(draft, None)
+        if clear_keyboard:
+            await answer_and_clear(update)
+        elif update.callback_query is not None:
+            await update.callback_query.answer()
+        await reply(update, t(context.lang, "flow.cancelled"))
+        return ConversationHandler.END
+
+    return cancel
+
+
 def conversation(
     name: str,
     entry_points: Sequence[BaseHandler[Any, Any, Any]],
     states: dict[object, list[BaseHandler[Any, Any, Any]]],
-    fallbacks: Sequence[BaseHandler[Any, Any, Any]],
+    fallbacks: Sequence[BaseHandler[Any, Any, Any]] = (),
+    *,
+    draft: str | None = None,
+    clear_keyboard: bool = True,
 ) -> Form:
     """A persistent form whose state survives restarts and never steals another's input.
+
+    /cancel and the Cancel button come first among the fallbacks: they drop ``draft`` (the
+    key in ``context.drafts``), answer and, with ``clear_keyboard``, clear a tapped keyboard,
+    and say the form was cancelled. A module's own ``fallbacks`` follow them.
 
     PTB warns that CallbackQueryHandlers are not tracked per message when
     ``per_message=False``; that is what we want — one form per chat and user at a time, with
@@ -84,12 +163,17 @@ def conversation(
     """
     for handler in entry_points:
         handler.callback = _remember(name, handler.callback)
+    cancel = _cancel(draft, clear_keyboard=clear_keyboard)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         return Form(
             entry_points=list(entry_points),
             states=states,
-            fallbacks=list(fallbacks),
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CallbackQueryHandler(cancel, pattern=CancelFlow.match),
+                *fallbacks,
+            ],
             name=name,
             persistent=True,
             allow_reentry=True,

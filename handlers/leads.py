@@ -36,7 +36,6 @@ from telegram.ext import (
 )
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.leads import LeadFormEdit, LeadFormPick, LeadFormSave
 from bot.context import FieldContext
 from bot.i18n import t
@@ -52,7 +51,7 @@ from bot.views.leads import (
     summary_buttons,
     summary_text,
 )
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
 from handlers.leads_away import handlers as away_handlers
 from handlers.leads_cards import handlers as card_handlers
 from handlers.leads_import import handlers as import_handlers
@@ -62,8 +61,6 @@ from storage import leads
 from storage.models import Role
 
 DRAFT = "lead"
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
 
 class State(IntEnum):
@@ -190,8 +187,7 @@ async def picked(update: Update, context: FieldContext) -> int | None:
     draft = _draft(context)
     if query is None or pick is None or pick.field not in ("region", "industry", "campaign"):
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await answer_and_clear(update)
     if pick.field == "campaign":
         offered = {c[0] for c in draft.get("campaigns", [])}
         draft["campaign_id"] = pick.index if pick.index in offered else None
@@ -203,10 +199,8 @@ async def picked(update: Update, context: FieldContext) -> int | None:
 
 async def save(update: Update, context: FieldContext) -> int:
     """Save: route a manager's lead, keep a rep's; tell the assignee and, if it waits, managers."""
-    query, actor, lang = update.callback_query, context.require_actor(), context.lang
-    if query is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+    actor, lang = context.require_actor(), context.lang
+    await answer_and_clear(update)
     draft = _draft(context)
     created = await leads.create_lead(
         actor, _as_draft(draft), now=context.services.clock.now(), rng=random.Random()
@@ -222,35 +216,19 @@ async def save(update: Update, context: FieldContext) -> int:
 
 async def edit(update: Update, context: FieldContext) -> int:
     """Edit: list the fields, or ask the chosen one again."""
-    query = update.callback_query
-    choice = LeadFormEdit.parse(query.data if query else None)
-    if query is None or choice is None:
+    choice = await tapped(update, LeadFormEdit)
+    if choice is None:
         return State.SUMMARY
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     if choice.field is None or choice.field not in ASKS:
         await reply(update, t(context.lang, "leads.ask_edit"), edit_buttons(context.lang))
         return State.SUMMARY
     return await _ask(update, context, choice.field)
 
 
-def _need(field: str) -> Any:
-    async def need(update: Update, context: FieldContext) -> int:
-        await reply(update, t(context.lang, f"leads.need_{field}"))
-        return ASKS.get(field, State.SUMMARY)
-
-    need.__doc__ = f"Re-prompt for {field}."
-    return need
-
-
-async def cancel(update: Update, context: FieldContext) -> int:
-    """Drop the draft and leave the form."""
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
+def _need(field: str) -> MessageHandler[Any, Any]:
+    """Anything else where ``field`` is asked for: ask again (``leads.need_<field>``)."""
+    state = ASKS.get(field, State.SUMMARY)
+    return MessageHandler(ANYTHING_ELSE, reprompt(state, f"leads.need_{field}"))
 
 
 def _pick(field: str) -> Any:
@@ -267,39 +245,36 @@ def new_lead() -> ConversationHandler[Any]:
         "lead",
         entry_points=[CommandHandler("lead", start, filters.ChatType.PRIVATE)],
         states={
-            State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(OTHER, _need("name"))],
+            State.NAME: [MessageHandler(TEXT, got_name), _need("name")],
             State.COMPANY: [
                 MessageHandler(TEXT, got_company),
-                MessageHandler(OTHER, _need("company")),
+                _need("company"),
             ],
             State.CONTACT: [
                 MessageHandler(TEXT | filters.CONTACT, got_contact),
-                MessageHandler(OTHER, _need("contact")),
+                _need("contact"),
             ],
             State.REGION: [
                 CallbackQueryHandler(picked, pattern=_pick("region")),
                 MessageHandler(TEXT, got_region),
-                MessageHandler(OTHER, _need("region")),
+                _need("region"),
             ],
             State.INDUSTRY: [
                 CallbackQueryHandler(picked, pattern=_pick("industry")),
                 MessageHandler(TEXT, got_industry),
-                MessageHandler(OTHER, _need("industry")),
+                _need("industry"),
             ],
             State.CAMPAIGN: [
                 CallbackQueryHandler(picked, pattern=_pick("campaign")),
-                MessageHandler(OTHER, _need("campaign")),
+                _need("campaign"),
             ],
             State.SUMMARY: [
                 CallbackQueryHandler(save, pattern=LeadFormSave.match),
                 CallbackQueryHandler(edit, pattern=LeadFormEdit.match),
-                MessageHandler(OTHER, _need("summary")),
+                _need("summary"),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        ],
+        draft=DRAFT,
     )
 
 

@@ -12,7 +12,7 @@ from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply
 from bot.views.leads import away_text
-from storage import leads
+from storage.away import away_status, clear_away, set_away
 from storage.models import Role
 
 OFF = {"off", "back", "none", "取消", "结束", "結束", "回来", "回來"}
@@ -24,15 +24,15 @@ async def away(update: Update, context: FieldContext) -> None:
     actor, lang, now = context.require_actor(), context.lang, context.services.clock.now()
     text = " ".join(context.args or [])
     if not text:
-        status = await leads.away_status(actor, now=now)
+        status = await away_status(actor, now=now)
         await reply(
             update, away_text(lang, status, changed=False) + "\n\n" + t(lang, "leads.away.usage")
         )
         return
     if text.lower() in OFF:
-        status = await leads.clear_away(actor, now=now)
+        status = await clear_away(actor, now=now)
     else:
-        status = await leads.set_away(actor, text, now=now)
+        status = await set_away(actor, text, now=now)
     await reply(update, away_text(lang, status, changed=True))
 
 

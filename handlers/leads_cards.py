@@ -21,7 +21,6 @@ from telegram.ext import (
 )
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.leads import (
     AssignLead,
     AssignLeadTo,
@@ -47,16 +46,14 @@ from bot.views.leads import (
     rep_buttons,
     task_text,
 )
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt
 from handlers.leads_notify import announce
-from storage import assignment, leads, teams
+from storage import assignment_store, leads, teams
 from storage.access import Actor
 from storage.leads import LeadCard
 from storage.models import Role
 
 DRAFT = "lead_dq"
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -214,19 +211,6 @@ async def got_reason(update: Update, context: FieldContext) -> int:
     return ConversationHandler.END
 
 
-async def need_reason(update: Update, context: FieldContext) -> int:
-    await reply(update, t(context.lang, "leads.dq_type"))
-    return State.REASON
-
-
-async def cancel_reason(update: Update, context: FieldContext) -> int:
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
-
-
 async def show_task(update: Update, context: FieldContext) -> None:
     """Open task: the lead's follow-up task and its deadline."""
     query = update.callback_query
@@ -245,7 +229,9 @@ async def offer_reps(update: Update, context: FieldContext) -> None:
     if query is None or wanted is None:
         return
     actor, lang = context.require_actor(), context.lang
-    reps = await assignment.rep_choices(actor, wanted.lead_id, now=context.services.clock.now())
+    reps = await assignment_store.rep_choices(
+        actor, wanted.lead_id, now=context.services.clock.now()
+    )
     await query.answer()
     if not reps:
         await reply(update, t(lang, "leads.no_reps_to_pick"))
@@ -264,7 +250,7 @@ async def assign_to(update: Update, context: FieldContext) -> None:
     if query is None or wanted is None:
         return
     actor, lang = context.require_actor(), context.lang
-    outcome = await assignment.assign_by_hand(
+    outcome = await assignment_store.assign_by_hand(
         actor, wanted.lead_id, wanted.rep_id, now=context.services.clock.now()
     )
     await query.answer()
@@ -283,12 +269,13 @@ def disqualify_other() -> ConversationHandler[Any]:
         "lead_disqualify",
         entry_points=[CallbackQueryHandler(ask_reason, pattern=_is_other)],
         states={
-            State.REASON: [MessageHandler(TEXT, got_reason), MessageHandler(OTHER, need_reason)],
+            State.REASON: [
+                MessageHandler(TEXT, got_reason),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.REASON, "leads.dq_type")),
+            ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel_reason),
-            CallbackQueryHandler(cancel_reason, pattern=CancelFlow.match),
-        ],
+        draft=DRAFT,
+        clear_keyboard=False,  # a Cancel tapped on another message keeps its buttons
     )
 
 

@@ -39,7 +39,6 @@ from telegram.ext import (
 )
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.leads import ImportCampaign, ImportForTeam
 from bot.context import FieldContext
 from bot.i18n import Lang, t
@@ -52,7 +51,7 @@ from bot.views.leads import (
     progress_text,
     team_buttons,
 )
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, conversation, reprompt, tapped
 from handlers.leads_notify import announce
 from storage import lead_import, teams
 from storage.access import Invalid
@@ -196,22 +195,16 @@ async def start(update: Update, context: FieldContext) -> int:
 
 
 async def team_picked(update: Update, context: FieldContext) -> int:
-    query = update.callback_query
-    picked = ImportForTeam.parse(query.data if query else None)
-    if query is None or picked is None:
+    picked = await tapped(update, ImportForTeam)
+    if picked is None:
         return State.TEAM
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     return await _for_team(update, context, picked.team_id)
 
 
 async def campaign_picked(update: Update, context: FieldContext) -> int:
-    query = update.callback_query
-    picked = ImportCampaign.parse(query.data if query else None)
-    if query is None or picked is None:
+    picked = await tapped(update, ImportCampaign)
+    if picked is None:
         return State.CAMPAIGN
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     draft = context.drafts.setdefault(DRAFT, {})
     draft["campaign_id"] = picked.campaign_id
     return await _ask_file(update, context)
@@ -236,31 +229,6 @@ async def captioned(update: Update, context: FieldContext) -> int:
     return await _run(update, context, actor.team_id or 0, None)
 
 
-async def got_photo(update: Update, context: FieldContext) -> int:
-    await reply(update, t(context.lang, "leads.import.photo"))
-    return State.FILE
-
-
-async def need_file(update: Update, context: FieldContext) -> int:
-    await reply(update, t(context.lang, "leads.import.need_file"))
-    return State.FILE
-
-
-async def need_button(update: Update, context: FieldContext) -> int | None:
-    await reply(update, t(context.lang, "leads.import.need_button"))
-    return None
-
-
-async def cancel(update: Update, context: FieldContext) -> int:
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
-
-
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 WITH_CAPTION = filters.Document.ALL & filters.CaptionRegex(CAPTION) & filters.ChatType.PRIVATE
 
 
@@ -275,22 +243,19 @@ def import_leads() -> ConversationHandler[Any]:
         states={
             State.TEAM: [
                 CallbackQueryHandler(team_picked, pattern=ImportForTeam.match),
-                MessageHandler(OTHER, need_button),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.TEAM, "leads.import.need_button")),
             ],
             State.CAMPAIGN: [
                 CallbackQueryHandler(campaign_picked, pattern=ImportCampaign.match),
-                MessageHandler(OTHER, need_button),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.CAMPAIGN, "leads.import.need_button")),
             ],
             State.FILE: [
                 MessageHandler(filters.Document.ALL, got_file),
-                MessageHandler(filters.PHOTO, got_photo),
-                MessageHandler(OTHER, need_file),
+                MessageHandler(filters.PHOTO, reprompt(State.FILE, "leads.import.photo")),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.FILE, "leads.import.need_file")),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        ],
+        draft=DRAFT,
     )
 
 

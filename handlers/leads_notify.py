@@ -25,7 +25,7 @@ from bot.views.leads import (
     waiting_notice,
 )
 from storage import leads
-from storage.assignment import RoutingOutcome
+from storage.assignment_store import RoutingOutcome
 
 log = logging.getLogger(__name__)
 CARDS_AT_ONCE = 3

@@ -22,22 +22,15 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.pool import PickReleaseReason, ReleaseCustomer
 from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import pool as views
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt, tapped
 from handlers.pool_notify import language, tell
 from storage import pool_claims
 from storage.access import NotFound
@@ -68,24 +61,15 @@ async def start(update: Update, context: FieldContext) -> State | None:
 
 async def reason_picked(update: Update, context: FieldContext) -> int:
     """A reason button: release now, or ask for the words when it is "Other…"."""
-    query = update.callback_query
-    payload = PickReleaseReason.parse(query.data if query else None)
-    if query is None or payload is None:
+    payload = await tapped(update, PickReleaseReason)
+    if payload is None:
         return State.REASON
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     if payload.reason is ReleaseReason.OTHER:
         name = (context.drafts.get(DRAFT) or {}).get("name", "")
         context.drafts[DRAFT] = {"customer_id": payload.customer_id, "name": name}
         await reply(update, t(context.lang, "pool.release.ask_note", name=name))
         return State.NOTE
     return await _release(update, context, payload.customer_id, payload.reason, None)
-
-
-async def need_reason(update: Update, context: FieldContext) -> State:
-    """Text or anything else while the reason buttons are shown: point at them."""
-    await reply(update, t(context.lang, "pool.release.pick_reason"))
-    return State.REASON
 
 
 async def note_typed(update: Update, context: FieldContext) -> int:
@@ -97,12 +81,6 @@ async def note_typed(update: Update, context: FieldContext) -> int:
     return await _release(
         update, context, int(draft["customer_id"]), ReleaseReason.OTHER, text_of(update)
     )
-
-
-async def need_note(update: Update, context: FieldContext) -> State:
-    """A photo, location… where the reason's text is expected."""
-    await reply(update, t(context.lang, "pool.release.need_note"))
-    return State.NOTE
 
 
 async def _release(
@@ -129,25 +107,11 @@ async def _release(
     return ConversationHandler.END
 
 
-async def cancel(update: Update, context: FieldContext) -> int:
-    """/cancel or Cancel: nothing changes."""
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
-
-
 async def leave(update: Update, context: FieldContext) -> int:
     """Another command mid-form: end this form, say so, and let the user send it again."""
     draft = context.drafts.pop(DRAFT, None) or {}
     await reply(update, t(context.lang, "pool.release.left", name=draft.get("name", "")))
     return ConversationHandler.END
-
-
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
 
 def conversation_handler() -> ConversationHandler[Any]:
@@ -158,13 +122,15 @@ def conversation_handler() -> ConversationHandler[Any]:
         states={
             State.REASON: [
                 CallbackQueryHandler(reason_picked, pattern=PickReleaseReason.match),
-                MessageHandler(OTHER, need_reason),
+                # text or anything else while the reason buttons are shown: point at them
+                MessageHandler(ANYTHING_ELSE, reprompt(State.REASON, "pool.release.pick_reason")),
             ],
-            State.NOTE: [MessageHandler(TEXT, note_typed), MessageHandler(OTHER, need_note)],
+            State.NOTE: [
+                MessageHandler(TEXT, note_typed),
+                # a photo, location… where the reason's text is expected
+                MessageHandler(ANYTHING_ELSE, reprompt(State.NOTE, "pool.release.need_note")),
+            ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-            MessageHandler(filters.COMMAND, leave),
-        ],
+        fallbacks=[MessageHandler(filters.COMMAND, leave)],
+        draft=DRAFT,
     )

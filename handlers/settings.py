@@ -26,13 +26,12 @@ from telegram.ext import (
 )
 
 from bot.access import requires
-from bot.callbacks import CancelFlow
 from bot.callbacks.customers import EditRule, PickRuleValue, SettingsSection
 from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import settings as views
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt
 from storage import rules, teams
 from storage.models import Role
 
@@ -125,25 +124,6 @@ async def _saved(update: Update, context: FieldContext, team_id: int, item: rule
     return ConversationHandler.END
 
 
-async def need_value(update: Update, context: FieldContext) -> State:
-    await reply(update, t(context.lang, "settings.need_text"))
-    return State.VALUE
-
-
-async def cancel(update: Update, context: FieldContext) -> int:
-    """Leave the rule as it was."""
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
-    return ConversationHandler.END
-
-
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-
-
 def editor() -> ConversationHandler[Any]:
     """A fresh form for one application (PTB keeps form states on the handler)."""
     return conversation(
@@ -153,14 +133,11 @@ def editor() -> ConversationHandler[Any]:
             State.VALUE: [
                 MessageHandler(TEXT, value_typed),
                 CallbackQueryHandler(value_picked, pattern=PickRuleValue.match),
-                MessageHandler(OTHER, need_value),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.VALUE, "settings.need_text")),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-            CallbackQueryHandler(show_section, pattern=SettingsSection.match),
-        ],
+        fallbacks=[CallbackQueryHandler(show_section, pattern=SettingsSection.match)],
+        draft=DRAFT,
     )
 
 

@@ -26,13 +26,13 @@ from telegram.ext import (
 )
 
 from bot.access import requires
-from bot.callbacks import CancelFlow, PickTeamZone
+from bot.callbacks import PickTeamZone
 from bot.context import FieldContext
 from bot.i18n import t
 from bot.keyboards import time_zones
 from bot.render import team_line, team_overview, truncate
 from bot.replies import reply, text_of
-from handlers.flow import conversation
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt, tapped
 from storage import teams
 from storage.models import Role
 
@@ -75,12 +75,9 @@ async def got_name(update: Update, context: FieldContext) -> State:
 
 async def zone_button(update: Update, context: FieldContext) -> int:
     """A zone picked from the buttons."""
-    query = update.callback_query
-    picked = PickTeamZone.parse(query.data if query else None)
-    if query is None or picked is None:
+    picked = await tapped(update, PickTeamZone)
+    if picked is None:
         return State.ZONE
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     return await _create(update, context, picked.zone)
 
 
@@ -99,28 +96,6 @@ async def _create(update: Update, context: FieldContext, zone: str) -> int:
     )
     context.drafts.pop(DRAFT, None)
     await reply(update, t(context.lang, "newteam.created", name=team.name, timezone=team.timezone))
-    return ConversationHandler.END
-
-
-async def need_name(update: Update, context: FieldContext) -> State:
-    """Anything but text while a name is expected."""
-    await reply(update, t(context.lang, "newteam.need_name"))
-    return State.NAME
-
-
-async def need_zone(update: Update, context: FieldContext) -> State:
-    """Anything but a zone while a zone is expected."""
-    await reply(update, t(context.lang, "newteam.need_zone"))
-    return State.ZONE
-
-
-async def cancel(update: Update, context: FieldContext) -> int:
-    """Drop the draft and leave the conversation."""
-    context.drafts.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await reply(update, t(context.lang, "flow.cancelled"))
     return ConversationHandler.END
 
 
@@ -143,27 +118,23 @@ async def show_team(update: Update, context: FieldContext) -> None:
     await reply(update, team_overview(context.lang, overview))
 
 
-TEXT = filters.TEXT & ~filters.COMMAND
-OTHER = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-
-
 def new_team() -> ConversationHandler[Any]:
     """A fresh form for one application (PTB keeps form states on the handler)."""
     return conversation(
         "newteam",
         entry_points=[CommandHandler("newteam", ask_name, filters.ChatType.PRIVATE)],
         states={
-            State.NAME: [MessageHandler(TEXT, got_name), MessageHandler(OTHER, need_name)],
+            State.NAME: [
+                MessageHandler(TEXT, got_name),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.NAME, "newteam.need_name")),
+            ],
             State.ZONE: [
                 CallbackQueryHandler(zone_button, pattern=PickTeamZone.match),
                 MessageHandler(TEXT, zone_typed),
-                MessageHandler(OTHER, need_zone),
+                MessageHandler(ANYTHING_ELSE, reprompt(State.ZONE, "newteam.need_zone")),
             ],
         },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=CancelFlow.match),
-        ],
+        draft=DRAFT,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from bot.context import FieldContext
 from handlers.leads_notify import announce
 from scheduler.runs import JobSpec, run_once
-from storage import assignment
+from storage import assignment_store
 
 PERIOD = timedelta(minutes=10)
 
@@ -34,7 +34,7 @@ async def retry_waiting_leads(context: FieldContext) -> None:
     now = services.clock.now
 
     async def work() -> dict[str, Any]:
-        outcomes = await assignment.route_waiting(now=now(), rng=random.Random())
+        outcomes = await assignment_store.route_waiting(now=now(), rng=random.Random())
         for outcome in outcomes:
             await announce(context.bot, outcome)
         return {

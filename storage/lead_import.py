@@ -24,7 +24,8 @@ from tortoise.transactions import in_transaction
 
 from storage import audit
 from storage.access import Actor, Invalid, NotFound
-from storage.assignment import LeadFacts, Router, RoutingOutcome, followup_title, managers_of
+from storage.assignment import LeadFacts, followup_title
+from storage.assignment_store import Router, RoutingOutcome, managers_of
 from storage.lead_import_checks import CleanLead, Known, clean_row, find_known
 from storage.lead_import_files import MAX_ROWS, Sheet, SheetBroken, open_sheet
 from storage.models import (

@@ -1,4 +1,4 @@
-"""Leads (B1, D3): who sees which, entering one, its card, working it, converting it, /away.
+"""Leads (B1, D3): who sees which, entering one, its card, working it, converting it.
 
 Visibility: a rep sees the leads assigned to them, a manager their team's, an admin all;
 anything else answers ``NotFound``, exactly like a wrong id.
@@ -11,11 +11,9 @@ is assigned to them at once, whatever their load.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -25,15 +23,12 @@ from storage.access import Actor, Invalid, NotFound
 from storage.assignment import (
     OPEN_STATUSES,
     LeadFacts,
-    Router,
-    RoutingOutcome,
-    away_until_instant,
     followup_task,
     followup_title,
-    managers_of,
 )
+from storage.assignment_store import Router, RoutingOutcome, managers_of
 from storage.customers import CustomerDraft, create_customer, visible_customers
-from storage.lead_import_checks import LeadDraft, check_draft, find_known, team_of
+from storage.lead_import_checks import LeadDraft, check_draft, find_known
 from storage.models import (
     Lead,
     LeadStatus,
@@ -42,13 +37,11 @@ from storage.models import (
     TaskStatus,
     Team,
     TeamRules,
-    User,
 )
 from storage.paging import Page, paginate
 
 WORKABLE = (LeadStatus.NEW, *OPEN_STATUSES)
 REASON_MAX = 500
-AWAY_MAX_DAYS = 366
 
 
 def visible_leads(actor: Actor) -> QuerySet[Lead]:
@@ -359,78 +352,3 @@ async def waiting_leads(actor: Actor, page: int) -> Page[Lead]:
 
 async def waiting_count(actor: Actor) -> int:
     return await visible_leads(actor).filter(status=LeadStatus.NEW, assignee_id=None).count()
-
-
-# ----- /away -------------------------------------------------------------------------------
-
-_ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_SHORT = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})日?$")
-_FILLER = re.compile(r"^(until|till|to|到|至|直到)\s*", re.IGNORECASE)
-
-
-def parse_day(text: str, today: date) -> date | None:
-    """``2026-03-10``, ``2026/3/10``, ``2026年3月10日``; ``3-10``/``3月10日`` = the next one."""
-    text = _FILLER.sub("", text.strip()).strip()
-    try:
-        if m := _ISO.match(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _SHORT.match(text):
-            day = date(today.year, int(m[1]), int(m[2]))
-            return day if day >= today else date(today.year + 1, day.month, day.day)
-    except ValueError:
-        return None
-    return None
-
-
-@dataclass(frozen=True)
-class AwayStatus:
-    last_day: date | None
-    """The last local day away; None when available."""
-    until: datetime | None
-    timezone: str
-
-
-async def away_status(actor: Actor, *, now: datetime) -> AwayStatus:
-    actor.require(Role.REP)
-    team = await team_of(actor)
-    user = await User.get(id=actor.user_id)
-    until = user.away_until if user.away_until and user.away_until > now else None
-    last_day = None
-    if until is not None:
-        last_day = until.astimezone(ZoneInfo(team.timezone)).date() - timedelta(days=1)
-    return AwayStatus(last_day, until, team.timezone)
-
-
-async def set_away(actor: Actor, text: str, *, now: datetime) -> AwayStatus:
-    """Away through a date (team zone), from now: no leads are routed to the rep meanwhile."""
-    actor.require(Role.REP)
-    team = await team_of(actor)
-    zone = ZoneInfo(team.timezone)
-    today = now.astimezone(zone).date()
-    day = parse_day(text, today)
-    if day is None:
-        raise Invalid("leads.away.bad_date", text=text[:40])
-    if day < today:
-        raise Invalid("leads.away.past", day=day.isoformat())
-    if (day - today).days > AWAY_MAX_DAYS:
-        raise Invalid("leads.away.too_far", days=AWAY_MAX_DAYS)
-    until = away_until_instant(day, zone)
-    await User.filter(id=actor.user_id).update(away_until=until)
-    await audit.record(
-        "user.away",
-        "user",
-        actor.user_id,
-        now=now,
-        actor=actor,
-        team_id=team.id,
-        data={"until": until.isoformat()},
-    )
-    return AwayStatus(day, until, team.timezone)
-
-
-async def clear_away(actor: Actor, *, now: datetime) -> AwayStatus:
-    actor.require(Role.REP)
-    team = await team_of(actor)
-    await User.filter(id=actor.user_id).update(away_until=None, away=False)
-    await audit.record("user.back", "user", actor.user_id, now=now, actor=actor, team_id=team.id)
-    return AwayStatus(None, None, team.timezone)

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from storage.access import Actor, Invalid, NotFound
 from storage.models import ActorKind, Customer, PoolEvent, PoolEventKind, Role, User
 from storage.pool_claims import ownership_reset
-from storage.pool_rules import Recipient, recipient, team_pool
+from storage.pool_rules import Recipient, recipient, team_customer, team_pool
 
 REASSIGNED = "reassigned"
 OVERRIDE = "over_cap"
@@ -42,16 +42,6 @@ class AssignChoice:
     reps: list[RepLoad]
 
 
-async def _team_customer(actor: Actor, customer_id: int) -> Customer:
-    actor.require(Role.MANAGER)
-    if actor.team_id is None:
-        raise NotFound()
-    customer = await Customer.get_or_none(id=customer_id, team_id=actor.team_id)
-    if customer is None:
-        raise NotFound()
-    return customer
-
-
 async def rep_loads(team_id: int, cap: int, rep_ids: list[int] | None = None) -> list[RepLoad]:
     """The team's active reps with how many customers each owns (won ones not counted)."""
     reps = User.filter(team_id=team_id, role=Role.REP, is_active=True)
@@ -70,7 +60,7 @@ async def rep_loads(team_id: int, cap: int, rep_ids: list[int] | None = None) ->
 
 async def assign_choices(actor: Actor, customer_id: int) -> AssignChoice:
     """Who the manager can give this customer to, with each rep's load."""
-    customer = await _team_customer(actor, customer_id)
+    customer = await team_customer(actor, customer_id)
     pool = await team_pool(customer.team_id)
     reps = await rep_loads(customer.team_id, pool.rules.owned_cap)
     owner = await User.get_or_none(id=customer.owner_id) if customer.owner_id else None
@@ -97,7 +87,7 @@ async def assign_customer(
     actor: Actor, customer_id: int, rep_id: int, *, override: bool = False, now: datetime
 ) -> AssignResult:
     """Give the customer to ``rep_id`` (from the pool or from another rep)."""
-    customer = await _team_customer(actor, customer_id)
+    customer = await team_customer(actor, customer_id)
     rep = await User.get_or_none(id=rep_id, team_id=customer.team_id, role=Role.REP, is_active=True)
     if rep is None:
         raise NotFound()

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from storage.access import Actor, Invalid, NotFound
 from storage.models import ActorKind, Customer, PoolEvent, PoolEventKind, Role, Tier, User
-from storage.pool_rules import Recipient, recipient, team_audience, team_pool
+from storage.pool_rules import Recipient, recipient, team_audience, team_customer, team_pool
 
 APPROVED = "approved"
 DECLINED = "declined"
@@ -140,12 +140,7 @@ async def decide_extension(
     actor: Actor, customer_id: int, approve: bool, *, now: datetime
 ) -> ExtensionDecision:
     """A manager of the customer's team approves or declines the pending request, once."""
-    actor.require(Role.MANAGER)
-    if actor.team_id is None:
-        raise NotFound()
-    customer = await Customer.get_or_none(id=customer_id, team_id=actor.team_id)
-    if customer is None:
-        raise NotFound()
+    customer = await team_customer(actor, customer_id)
     pool = await team_pool(customer.team_id)
     until = now + timedelta(days=pool.reclaim_days[customer.tier]) if approve else None
     async with in_transaction():

@@ -3,8 +3,8 @@
 The reclaim deadline itself is ``storage.reclaim_rules`` (shared with the card); this module
 holds the other pieces every pool function reads — the team's local calendar day (daily caps
 and view counts reset at the team's midnight, not UTC's), each tier's reclaim window, who may
-be told about the pool, and which customers are paused (an open deal, a running contract or
-money still to collect stops the reclaim clock).
+be told about the pool, the team's customer a manager acts on, and which customers are paused
+(an open deal, a running contract or money still to collect stops the reclaim clock).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
-from storage.access import NotFound
+from storage.access import Actor, NotFound
 from storage.defaults import TIER_LEVELS
 from storage.models import (
     Contract,
@@ -107,6 +107,17 @@ async def team_pool(team_id: int | None) -> TeamPool:
         raise NotFound()
     policies = await TierPolicy.filter(team_id=team_id)
     return TeamPool(rules.team, rules, tier_windows(policies))
+
+
+async def team_customer(actor: Actor, customer_id: int) -> Customer:
+    """A customer of the manager's own team; any other answers "not found", like a wrong id."""
+    actor.require(Role.MANAGER)
+    if actor.team_id is None:
+        raise NotFound()
+    customer = await Customer.get_or_none(id=customer_id, team_id=actor.team_id)
+    if customer is None:
+        raise NotFound()
+    return customer
 
 
 async def managers_of(team_id: int) -> list[User]:

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from storage.models import ActorKind, Customer, PoolEventKind, TeamRules, Tier, TierPolicy, User
@@ -213,15 +214,19 @@ async def reclaim_overdue(*, now: datetime) -> SweepResult:
             f" WHERE {reclaimable(update, pools, now, lambda _pool: now)}"
         )
         if changed:
-            events = Sql(connection)
-            at = events.timestamp(now)
-            await events.execute(
-                f"INSERT INTO poolevent {EVENT_COLUMNS}"
-                f" SELECT team_id, id, '{PoolEventKind.RECLAIM.value}', last_owner_id, NULL,"
-                f" '{ActorKind.SCHEDULER.value}', 'overdue', released_at FROM customer c"
-                f" WHERE c.team_id IN {_team_ids(pools)} AND c.released_at = {at}"
-                " AND c.last_owner_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM poolevent e"
-                f" WHERE e.customer_id = c.id AND e.created_at = {at})"
+            await _scheduler_events(
+                connection,
+                now,
+                PoolEventKind.RECLAIM,
+                rep="last_owner_id",
+                stamp="released_at",
+                reason="overdue",
+                # only the sweep's teams; a release at this very instant has its own event
+                where=lambda at: (
+                    f"c.team_id IN {_team_ids(pools)}",
+                    "NOT EXISTS (SELECT 1 FROM poolevent e"
+                    f" WHERE e.customer_id = c.id AND e.created_at = {at})",
+                ),
             )
     if not changed:
         return SweepResult(now, [], [])
@@ -256,17 +261,39 @@ async def warn_owners(*, now: datetime) -> SweepResult:
             f" WHERE {due} AND {not_warned_for_this_deadline(update, pools)}"
         )
         if warned:
-            events = Sql(connection)
-            at = events.timestamp(now)
-            await events.execute(
-                f"INSERT INTO poolevent {EVENT_COLUMNS}"
-                f" SELECT team_id, id, '{PoolEventKind.WARN.value}', owner_id, NULL,"
-                f" '{ActorKind.SCHEDULER.value}', NULL, reclaim_warned_at FROM customer"
-                f" WHERE reclaim_warned_at = {at} AND owner_id IS NOT NULL"
+            await _scheduler_events(
+                connection, now, PoolEventKind.WARN, rep="owner_id", stamp="reclaim_warned_at"
             )
     if not warned:
         return SweepResult(now, [], [])
     return SweepResult(now, await _notices(pools, now, PoolEventKind.WARN, with_deadline=True), [])
+
+
+async def _scheduler_events(
+    connection: BaseDBAsyncClient,
+    now: datetime,
+    kind: PoolEventKind,
+    *,
+    rep: str,
+    stamp: str,
+    reason: str | None = None,
+    where: Callable[[str], Sequence[str]] = lambda at: (),
+) -> None:
+    """This run's ``kind`` events by the scheduler, in one ``INSERT … SELECT``: one for each
+    customer whose column ``stamp`` holds this run's instant and whose column ``rep`` is set.
+
+    ``where`` adds conditions, given the SQL for this run's instant.
+    """
+    sql = Sql(connection)
+    at = sql.timestamp(now)
+    said = f"'{reason}'" if reason else "NULL"  # our own constant, never user input
+    conditions = [f"c.{stamp} = {at}", f"c.{rep} IS NOT NULL", *where(at)]
+    await sql.execute(
+        f"INSERT INTO poolevent {EVENT_COLUMNS}"
+        f" SELECT c.team_id, c.id, '{kind.value}', c.{rep}, NULL,"
+        f" '{ActorKind.SCHEDULER.value}', {said}, c.{stamp}"
+        f" FROM customer c WHERE {' AND '.join(conditions)}"
+    )
 
 
 def _horizon(pool: TeamPool, now: datetime) -> datetime:

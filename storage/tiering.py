@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Aggregate, Q, Subquery
 from tortoise.functions import Avg, Count, Max, Sum
-from tortoise.queryset import QuerySet
+from tortoise.queryset import QuerySet, ValuesQuery
 from tortoise.transactions import in_transaction
 
 from storage import audit
@@ -199,46 +199,19 @@ async def collect_metrics(
     Customers without any record are absent: their metrics are ``TierMetrics()``.
     """
 
-    def narrow(query: QuerySet[Any]) -> QuerySet[Any]:
-        return query if customer_ids is None else query.filter(customer_id__in=customer_ids)
+    def per_customer(query: QuerySet[Any], **figures: Aggregate) -> ValuesQuery[Literal[False]]:
+        narrowed = query if customer_ids is None else query.filter(customer_id__in=customer_ids)
+        return narrowed.group_by("customer_id").annotate(**figures).values("customer_id", *figures)
 
-    revenue = (
-        await narrow(_won(team_id, now))
-        .group_by("customer_id")
-        .annotate(v=Sum("amount_cents"))
-        .values("customer_id", "v")
-    )
-    paid = (
-        await narrow(_paid(team_id, now))
-        .group_by("customer_id")
-        .annotate(v=Sum("amount_cents"))
-        .values("customer_id", "v")
-    )
-    contact = (
-        await narrow(_contacts(team_id, now))
-        .group_by("customer_id")
-        .annotate(v=Max("occurred_at"))
-        .values("customer_id", "v")
-    )
-    deals = (
-        await narrow(_open_deals(team_id))
-        .group_by("customer_id")
-        .annotate(v=Count("id"))
-        .values("customer_id", "v")
-    )
-    ratings = (
-        await narrow(_ratings(team_id, now))
-        .group_by("customer_id")
-        .annotate(s=Sum("score"), n=Count("id"))
-        .values("customer_id", "s", "n")
-    )
+    found = {
+        "revenue_cents": await per_customer(_won(team_id, now), v=Sum("amount_cents")),
+        "paid_cents": await per_customer(_paid(team_id, now), v=Sum("amount_cents")),
+        "last_contact_at": await per_customer(_contacts(team_id, now), v=Max("occurred_at")),
+        "open_opportunities": await per_customer(_open_deals(team_id), v=Count("id")),
+    }
+    ratings = await per_customer(_ratings(team_id, now), s=Sum("score"), n=Count("id"))
     fields: dict[int, dict[str, Any]] = {}
-    for name, rows in (
-        ("revenue_cents", revenue),
-        ("paid_cents", paid),
-        ("last_contact_at", contact),
-        ("open_opportunities", deals),
-    ):
+    for name, rows in found.items():
         for row in rows:
             value = row["v"]
             fields.setdefault(row["customer_id"], {})[name] = (

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import assignment, leads
+from storage import assignment_store, leads
 from storage.access import Actor, Invalid, NotFound
 from storage.lead_import_checks import LeadDraft
 from storage.models import (
@@ -124,7 +124,7 @@ async def test_caps_quotas_away_and_hours_decide_who_is_eligible(db: str) -> Non
 
     # Bob's quota counts today in Shanghai: yesterday's assignment would not count.
     await Lead.filter(name="today").update(assigned_at=NOW - timedelta(hours=10))
-    [outcome] = await assignment.route_waiting(now=NOW, rng=random.Random(1))
+    [outcome] = await assignment_store.route_waiting(now=NOW, rng=random.Random(1))
     assert outcome.assigned == 1 and (await Lead.get(id=lead.id)).assignee_id == bob.id
 
 
@@ -138,30 +138,30 @@ async def test_waiting_leads_are_retried_once_someone_is_free_and_never_twice(db
     assert await Lead.filter(id__in=ids, waiting_reason="all_unavailable").count() == 5
 
     # Still before hours: nothing moves, and nobody is told again.
-    [outcome] = await assignment.route_waiting(now=NOW, rng=random.Random(1))
+    [outcome] = await assignment_store.route_waiting(now=NOW, rng=random.Random(1))
     assert outcome.assigned == 0 and outcome.waiting == 0
 
     # 10:00 local: two retries race; every lead is taken exactly once.
     later = NOW + timedelta(hours=1)
     results = await asyncio.gather(
-        assignment.route_waiting(now=later, rng=random.Random(1)),
-        assignment.route_waiting(now=later, rng=random.Random(2)),
+        assignment_store.route_waiting(now=later, rng=random.Random(1)),
+        assignment_store.route_waiting(now=later, rng=random.Random(2)),
     )
     assert sum(o.assigned for run in results for o in run) == 5
     assert await Lead.filter(id__in=ids, status=LeadStatus.ASSIGNED).count() == 5
     assert await Task.filter(lead_id__in=ids).count() == 5
     assert await Lead.filter(id__in=ids, waiting_reason__not_isnull=True).count() == 0
-    assert await assignment.route_waiting(now=later, rng=random.Random(3)) == []
+    assert await assignment_store.route_waiting(now=later, rng=random.Random(3)) == []
 
 
 async def test_a_lead_with_no_reason_yet_is_announced_once_when_it_starts_waiting(db: str) -> None:
     team, _, _reps = await setup()
     await User.filter(team_id=team.id, role=Role.REP).update(away=True)
     lead = await Lead.create(team=team, name="From the API", company="X")
-    [first] = await assignment.route_waiting(now=NOW, rng=random.Random(1))
+    [first] = await assignment_store.route_waiting(now=NOW, rng=random.Random(1))
     assert first.waiting == 1 and first.waiting_reason == "all_unavailable"
     assert (await Lead.get(id=lead.id)).waiting_reason == "all_unavailable"
-    [second] = await assignment.route_waiting(now=NOW, rng=random.Random(1))
+    [second] = await assignment_store.route_waiting(now=NOW, rng=random.Random(1))
     assert second.waiting == 0
 
 
@@ -169,16 +169,16 @@ async def test_a_manager_assigns_and_reassigns_by_hand(db: str) -> None:
     team, manager, reps = await setup()
     await User.filter(team_id=team.id, role=Role.REP).update(away=True)
     created = await leads.create_lead(manager, draft(1), now=NOW, rng=random.Random(1))
-    choices = await assignment.rep_choices(manager, created.lead_id, now=NOW)
+    choices = await assignment_store.rep_choices(manager, created.lead_id, now=NOW)
     assert [c.blocked for c in choices] == ["away"] * 3
-    outcome = await assignment.assign_by_hand(manager, created.lead_id, reps[2].id, now=NOW)
+    outcome = await assignment_store.assign_by_hand(manager, created.lead_id, reps[2].id, now=NOW)
     assert list(outcome.reps) == [reps[2].id]
     lead = await Lead.get(id=created.lead_id)
     assert lead.assignee_id == reps[2].id and lead.status is LeadStatus.ASSIGNED
     assert lead.assignment_reason["strategy"] == "manual" and lead.waiting_reason is None
 
     later = NOW + timedelta(hours=2)
-    await assignment.assign_by_hand(manager, lead.id, reps[0].id, now=later)
+    await assignment_store.assign_by_hand(manager, lead.id, reps[0].id, now=later)
     tasks = await Task.filter(lead_id=lead.id).order_by("id")
     assert [(t.assignee_id, t.status) for t in tasks] == [
         (reps[2].id, TaskStatus.CANCELLED),
@@ -188,10 +188,10 @@ async def test_a_manager_assigns_and_reassigns_by_hand(db: str) -> None:
     south = await create_team(None, "South", "Asia/Shanghai", now=NOW)
     stranger = await person(south, Role.REP, "Sam")
     with pytest.raises(NotFound):  # a rep of another team
-        await assignment.assign_by_hand(manager, lead.id, stranger.id, now=later)
+        await assignment_store.assign_by_hand(manager, lead.id, stranger.id, now=later)
     other_manager = to_actor(await person(south, Role.MANAGER, "Max"))
     with pytest.raises(NotFound):  # a manager of another team
-        await assignment.assign_by_hand(other_manager, lead.id, stranger.id, now=later)
+        await assignment_store.assign_by_hand(other_manager, lead.id, stranger.id, now=later)
     assert (await Lead.get(id=lead.id)).assignee_id == reps[0].id
 
 

@@ -19,7 +19,7 @@ from storage.assignment import (
     smoothed_rate,
     within_hours,
 )
-from storage.leads import parse_day
+from storage.away import parse_day
 from storage.models import LeadRouting
 
 RR, TERRITORY, SKILL, WEIGHTED = (

@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import shutil
-import struct
-import zlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,18 +18,16 @@ from typing import Any
 import aiohttp
 import pytest
 from geopy.distance import geodesic
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from bot.database import close_database, open_database
 from bot.i18n import Lang, t
 from bot.render import plain_text
-from bot.sandbox.runtime import BOT_USERNAME, Sandbox, SandboxOptions, load_demo
+from bot.sandbox.runtime import BOT_USERNAME, Sandbox
 from bot.sandbox.web import ACTION_HEADER, STATIC_DIR, SandboxServer
 from scheduler.jobs import JOBS
 from storage.demo import DEMO_PERSONAS
 from storage.models import Customer, JobRun, Role, Team, User
+from tests.support.sandbox import START, load_demo_database, png, running_copy
 
-START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 ADMIN = next(p for p in DEMO_PERSONAS if p.role is Role.ADMIN)
 MANAGER = next(p for p in DEMO_PERSONAS if p.role is Role.MANAGER)
 REP = next(p for p in DEMO_PERSONAS if p.role is Role.REP and p.team == MANAGER.team)
@@ -40,47 +35,17 @@ WRITE = {ACTION_HEADER: "1"}
 Event = dict[str, Any]
 
 
-def png(width: int, height: int) -> bytes:
-    """A real PNG of one colour, so the emulator and the browser read its size."""
-    rows = b"".join(b"\x00" + b"\xc8\x78\x3c" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
 @pytest.fixture(scope="module")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrated and filled once; every test gets its own copy (loading takes seconds)."""
     path = tmp_path_factory.mktemp("sandbox") / "demo.sqlite3"
-
-    async def prepare() -> None:
-        EXECUTOR_CACHE.clear()
-        await open_database(f"sqlite://{path}")
-        try:
-            assert await load_demo(START, seed=7)
-        finally:
-            await close_database()
-
-    asyncio.run(prepare())
+    assert load_demo_database(path, START)
     return path
 
 
 @pytest.fixture
 async def sandbox(demo_database: Path, tmp_path: Path) -> AsyncIterator[Sandbox]:
-    path = tmp_path / "sandbox.sqlite3"
-    shutil.copyfile(demo_database, path)
-    EXECUTOR_CACHE.clear()
-    options = SandboxOptions(database=path, start=START, private_chat_rate=0)
-    async with Sandbox(options) as running:
+    async with running_copy(demo_database, tmp_path, START) as running:
         yield running
 
 

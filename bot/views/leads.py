@@ -27,10 +27,11 @@ from bot.callbacks.leads import (
 from bot.i18n import Html, Lang, t
 from bot.keyboards import button, cancel_row, pager, rows
 from bot.render import local_time, truncate
-from storage.assignment import RepChoice, RoutingOutcome
+from storage.assignment_store import RepChoice, RoutingOutcome
+from storage.away import AwayStatus
 from storage.lead_import import ImportProgress, ImportSummary
 from storage.lead_import_checks import DraftCheck, Known
-from storage.leads import WORKABLE, AwayStatus, Conversion, CreatedLead, LeadCard
+from storage.leads import WORKABLE, Conversion, CreatedLead, LeadCard
 from storage.models import Lead, LeadStatus, TaskStatus
 from storage.paging import Page
 from storage.teams import TeamSummary

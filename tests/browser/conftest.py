@@ -8,21 +8,18 @@ the rest of the suite passes on machines without a browser.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from bot.database import close_database, open_database
-from bot.sandbox.runtime import Sandbox, SandboxOptions, load_demo
+from bot.sandbox.runtime import Sandbox
 from bot.sandbox.web import SandboxServer
-from tests.browser.helpers import NO_PLAYWRIGHT, START, Browser
+from tests.browser.helpers import NO_PLAYWRIGHT, Browser
+from tests.support.sandbox import START, load_demo_database, running_copy
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -65,26 +62,13 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if reason:
         pytest.skip(reason)
     path = tmp_path_factory.mktemp("browser-sandbox") / "demo.sqlite3"
-
-    async def prepare() -> None:
-        EXECUTOR_CACHE.clear()
-        await open_database(f"sqlite://{path}")
-        try:
-            await load_demo(START, seed=7)
-        finally:
-            await close_database()
-
-    asyncio.run(prepare())
+    load_demo_database(path, START)
     return path
 
 
 @pytest.fixture
 async def sandbox(demo_template: Path, tmp_path: Path) -> AsyncIterator[Sandbox]:
-    database = tmp_path / "sandbox.sqlite3"
-    shutil.copyfile(demo_template, database)
-    EXECUTOR_CACHE.clear()
-    options = SandboxOptions(database=database, start=START, private_chat_rate=0)
-    async with Sandbox(options) as running:
+    async with running_copy(demo_template, tmp_path, START) as running:
         yield running
 
 

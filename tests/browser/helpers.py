@@ -1,9 +1,8 @@
-"""What the browser stories share: the sandbox's start time, and a handle on the browser."""
+"""What the browser stories share: the demo personas, and a handle on the browser."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from storage.demo import DEMO_PERSONAS
@@ -13,7 +12,6 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Locator, Page
 
 NO_PLAYWRIGHT = "Playwright for Python is not installed: run .ci/browser-setup (pip install)"
-START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
 ADMIN = next(p for p in DEMO_PERSONAS if p.role is Role.ADMIN)
 MANAGER = next(p for p in DEMO_PERSONAS if p.role is Role.MANAGER)
 ENGLISH_REP = next(p for p in DEMO_PERSONAS if p.role is Role.REP and p.language == "en")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,29 +17,13 @@ from storage.models import JobRun
 from tests.browser.helpers import (
     ENGLISH_REP,
     NO_PLAYWRIGHT,
-    START,
     Browser,
     bot_messages,
     my_messages,
 )
+from tests.support.sandbox import START, png
 
 expect = pytest.importorskip("playwright.async_api", reason=NO_PLAYWRIGHT).expect
-
-
-def png(width: int, height: int) -> bytes:
-    rows = b"".join(b"\x00" + b"\x3c\x78\xc8" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 async def test_a_rep_shares_a_location_two_km_from_a_customer(browser: Browser) -> None:
@@ -72,7 +54,7 @@ async def test_a_rep_shares_a_location_two_km_from_a_customer(browser: Browser) 
 async def test_a_photo_upload_shows_as_a_photo(browser: Browser, tmp_path: Path) -> None:
     page = await browser.open(ENGLISH_REP.telegram_id)
     picture = tmp_path / "storefront.png"
-    picture.write_bytes(png(96, 64))
+    picture.write_bytes(png(96, 64, b"\x3c\x78\xc8"))
     await page.get_by_test_id("composer-input").fill("Storefront")
     await page.get_by_test_id("photo-input").set_input_files(str(picture))
     photo = my_messages(page).locator(".photo img")
