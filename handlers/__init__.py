@@ -8,6 +8,7 @@ act only when no feature claimed the update.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from telegram import Update
@@ -15,7 +16,22 @@ from telegram.ext import Application, TypeHandler
 
 from bot.access import identify_sender
 from bot.errors import on_error
-from handlers import customers, general, groups, invites, leads, pool, settings, start, teams
+from handlers import (
+    calendar,
+    checkin,
+    customers,
+    digest,
+    followups,
+    general,
+    groups,
+    invites,
+    leads,
+    pool,
+    settings,
+    start,
+    teams,
+    tickets,
+)
 from handlers.flow import bind_forms
 
 GATEKEEPER_GROUP = -1
@@ -24,7 +40,9 @@ FEATURE_GROUP = 0
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, identify_sender), group=GATEKEEPER_GROUP)
-    for module in (start, teams, invites, groups, pool, customers, leads, settings, general):
+    areas: tuple[ModuleType, ...] = (start, teams, invites, groups, pool, customers, leads)
+    areas += (followups, calendar, checkin, digest, tickets, settings, general)
+    for module in areas:
         application.add_handlers(module.handlers(), group=FEATURE_GROUP)
     application.add_handlers(general.fallbacks(), group=FEATURE_GROUP)
     bind_forms(application)

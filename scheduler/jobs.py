@@ -12,11 +12,19 @@ from typing import Any
 
 from telegram.ext import Application
 
-from scheduler import leads, maintenance, reclaim, tiering
+from scheduler import calendar, digest, leads, maintenance, reclaim, tickets, tiering
 from scheduler.runs import JobSpec
 
 JOB_DEFAULTS: dict[str, Any] = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
-JOBS: tuple[JobSpec, ...] = (*maintenance.JOBS, *reclaim.JOBS, *tiering.JOBS, *leads.JOBS)
+JOBS: tuple[JobSpec, ...] = (
+    *maintenance.JOBS,
+    *reclaim.JOBS,
+    *tiering.JOBS,
+    *leads.JOBS,
+    *calendar.JOBS,
+    *digest.JOBS,
+    *tickets.JOBS,
+)
 
 
 def register_jobs(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -140,6 +140,9 @@ class CardActions:
     remove_override: bool = False
     invite: bool = False
     more_timeline: bool = False
+    log_followup: bool = False
+    plan_visit: bool = False
+    check_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,9 @@ def _actions(actor: Actor, customer: Customer, *, has_more: bool) -> CardActions
         remove_override=manages and customer.tier_overridden,
         invite=rep_owner or actor.role is Role.MANAGER,
         more_timeline=has_more,
+        log_followup=rep_owner,
+        plan_visit=rep_owner,
+        check_in=rep_owner,
     )
 
 

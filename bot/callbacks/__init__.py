@@ -4,7 +4,16 @@ The codec lives in ``codec``; areas declare their payloads with ``@callback(pref
 Importing this package registers every area, so ``decode`` knows all prefixes.
 """
 
-from bot.callbacks import customers, leads, pool  # noqa: F401  (registers their payloads)
+from bot.callbacks import (  # noqa: F401  (registers their payloads)
+    calendar,
+    checkin,
+    customers,
+    digest,
+    followups,
+    leads,
+    pool,
+    tickets,
+)
 from bot.callbacks.codec import (
     MAX_BYTES,
     VERSION,

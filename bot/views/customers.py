@@ -15,6 +15,8 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CallbackData
+from bot.callbacks.calendar import PlanVisit
+from bot.callbacks.checkin import CheckInAt
 from bot.callbacks.customers import (
     CustomerTimeline,
     FindPage,
@@ -25,6 +27,7 @@ from bot.callbacks.customers import (
     RemoveOverride,
     TurnTimeline,
 )
+from bot.callbacks.followups import LogFollowUp
 from bot.callbacks.pool import (
     AssignCustomer,
     ClaimCustomer,
@@ -283,6 +286,9 @@ CardButton = tuple[str, str, Callable[[int], CallbackData]]
 CARD_BUTTONS: tuple[CardButton, ...] = (
     # (flag on CardActions, label key, payload for the customer id) — in display order
     ("claim", "customers.btn.claim", ClaimCustomer),
+    ("log_followup", "customers.btn.log_followup", LogFollowUp),
+    ("plan_visit", "customers.btn.plan_visit", PlanVisit),
+    ("check_in", "customers.btn.check_in", CheckInAt),
     ("more_timeline", "customers.btn.more", lambda cid: CustomerTimeline(cid, 1)),
     ("release", "customers.btn.release", ReleaseCustomer),
     ("lock", "customers.btn.lock", lambda cid: LockCustomer(cid, True)),

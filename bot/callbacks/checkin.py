@@ -1,0 +1,16 @@
+"""Buttons of the on-site check-in (B4).
+
+``CheckInAt`` starts a check-in at a customer; the card and calendar entries show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.callbacks.codec import CallbackData, callback
+
+
+@callback("ci")
+@dataclass(frozen=True)
+class CheckInAt(CallbackData):
+    customer_id: int

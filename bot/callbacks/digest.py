@@ -1,0 +1,3 @@
+"""Buttons of the daily digest (chat-ops)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Buttons of after-sales tickets (E3)."""
+
+from __future__ import annotations

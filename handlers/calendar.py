@@ -1,0 +1,12 @@
+"""The calendar plan: /plan, /calendar, /ics (B5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return []

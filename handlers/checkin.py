@@ -1,0 +1,12 @@
+"""On-site check-in with location and photo, check-out, and /visits (B4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return []

@@ -1,0 +1,12 @@
+"""The daily digest in the team's group and /digest (chat-ops)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BaseHandler
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Fresh handler objects for one application."""
+    return []

@@ -1,0 +1,7 @@
+"""Ticket SLAs: reminders before deadlines, escalation and breaches (E3)."""
+
+from __future__ import annotations
+
+from scheduler.runs import JobSpec
+
+JOBS: tuple[JobSpec, ...] = ()
