@@ -87,8 +87,10 @@ TEAM_RULES: tuple[RuleSpec, ...] = (
     RuleSpec("checkin_photo_required", "field", Kind.BOOL),
     RuleSpec("checkin_live_location", "field", Kind.BOOL),
     _int("checkin_max_accuracy_m", "field", 5, 5_000),
+    _int("checkin_photo_minutes", "field", 1, 120),
     _int("ticket_reopen_days", "service", 0, 90),
     _int("low_rating_alert_below", "service", 1, 5),
+    _int("sla_reminder_minutes", "service", 0, 1_440),
 )
 TIER_FIELDS: tuple[tuple[str, int, int], ...] = (
     ("reclaim_days", 1, 3_650),

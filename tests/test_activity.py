@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.activity import close_calendar_entry, record_contact
-from storage.models import CalendarEntry, CalendarStatus, Customer, Role, User
+from storage.activity import close_calendar_entry, record_contact, schedule_entry
+from storage.models import CalendarEntry, CalendarKind, CalendarStatus, Customer, Role, User
 from tests.support.sim import ensure_team
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -31,3 +31,19 @@ async def test_a_planned_visit_is_closed_once_and_only_by_its_rep(db: str) -> No
     assert await close_calendar_entry(entry.id, rep.id, NOW)
     assert not await close_calendar_entry(entry.id, rep.id, NOW)
     assert (await CalendarEntry.get(id=entry.id)).status is CalendarStatus.DONE
+
+
+async def test_a_scheduled_entry_is_reminded_by_the_team_lead_time(db: str) -> None:
+    team = await ensure_team("North", NOW)
+    rep = await User.create(telegram_id=1, role=Role.REP, team=team)
+    entry = await schedule_entry(
+        team_id=team.id,
+        rep_id=rep.id,
+        customer_id=None,
+        kind=CalendarKind.VISIT,
+        starts_at=NOW + timedelta(days=1),
+        duration=timedelta(hours=1),
+        title="Visit",
+    )
+    assert entry.remind_at == NOW + timedelta(days=1) - timedelta(minutes=30)
+    assert entry.ends_at == NOW + timedelta(days=1, hours=1)

@@ -14,3 +14,12 @@ from bot.callbacks.codec import CallbackData, callback
 @dataclass(frozen=True)
 class CheckInAt(CallbackData):
     customer_id: int
+
+
+@callback("civ")
+@dataclass(frozen=True)
+class CheckInVisit(CallbackData):
+    """Check in for a planned calendar entry (``revision`` makes a moved entry's button stale)."""
+
+    entry_id: int
+    revision: int
