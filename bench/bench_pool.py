@@ -10,7 +10,9 @@ and measures in the same run (each contender three times on fresh copies; median
   against one hand-written UPDATE doing the same ownership change on the other copy — the
   two must change the same rows, and the goal is ≤ 1.5×;
 * the number of SQL statements the sweep (and the warning pass) issues for N and for N/10,
-  counted with ``bench.sqlcount`` — they must be equal.
+  counted with ``bench.sqlcount`` — they must be equal;
+* the same for the nightly tier recomputation (``storage.tiering.recompute_tiers``, one team),
+  with its time.
 
 Rows are written with the ``sqlite3`` module's ``executemany`` (tortoise would take minutes
 to create a million objects); the schema comes from the real migrations.
@@ -33,7 +35,7 @@ from tortoise import Tortoise, connections
 
 from bench.sqlcount import count_statements
 from bot.database import migrate_database, tortoise_config
-from storage import reclaim
+from storage import reclaim, tiering
 from storage.defaults import TIER_LEVELS
 from storage.models import Tier
 from storage.teams import create_team
@@ -285,6 +287,20 @@ async def run_hand_written(path: Path) -> Run:
     return Run(seconds, changed, 1, {"UPDATE": 1}, checksum)
 
 
+async def run_tiering(path: Path) -> Run:
+    """The nightly tier recomputation of one team, counted like the sweep."""
+    await Tortoise.init(config=tortoise_config(f"sqlite://{path}"))
+    try:
+        team_id, _zone = (await tiering.team_zones())[0]
+        with count_statements() as log:
+            start = time.perf_counter()
+            result = await tiering.recompute_tiers(team_id, NOW)
+            seconds = time.perf_counter() - start
+    finally:
+        await Tortoise.close_connections()
+    return Run(seconds, result.total, log.count, log.summary(), 0)
+
+
 @dataclass
 class Measure:
     customers: int
@@ -292,6 +308,7 @@ class Measure:
     sweep: Run
     warn: Run
     hand: Run
+    tiers: Run
 
 
 async def measure(folder: Path, customers: int, repeats: int) -> Measure:
@@ -312,12 +329,14 @@ async def measure(folder: Path, customers: int, repeats: int) -> Measure:
         hand = hands[-1]
         if hand.changed != sweep.changed or hand.checksum != sweep.checksum:
             raise SystemExit(f"the sweep and the hand-written UPDATE disagree: {sweep} vs {hand}")
+    shutil.copyfile(main, copy)
+    tiers = await run_tiering(copy)
     copy.unlink()
 
     def median(runs: list[Run]) -> Run:
         return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
 
-    return Measure(customers, built, median(sweeps), median(warns), median(hands))
+    return Measure(customers, built, median(sweeps), median(warns), median(hands), tiers)
 
 
 def report(big: Measure, small: Measure) -> None:
@@ -363,6 +382,13 @@ def report(big: Measure, small: Measure) -> None:
     )
     ratio = big.sweep.seconds / big.hand.seconds
     print(f"statements equal for N and N/10: {'yes' if same else 'NO'}")
+    for m in (small, big):
+        print(
+            f"tier recomputation, one team of {m.customers // TEAMS:,} customers:"
+            f" {m.tiers.seconds:.2f}s, {m.tiers.statements} statements {m.tiers.kinds}"
+        )
+    tiers_same = big.tiers.statements == small.tiers.statements
+    print(f"tier statements equal for N and N/10: {'yes' if tiers_same else 'NO'}")
     verdict = "met" if ratio <= 1.5 else "NOT met"
     print(f"sweep vs one UPDATE at N: {ratio:.2f}× (goal ≤ 1.5×: {verdict})")
 

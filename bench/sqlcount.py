@@ -52,7 +52,8 @@ class StatementLog:
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = {cls}
+    found: set[type] = {cls}
+    sub: type
     for sub in cls.__subclasses__():
         found |= _subclasses(sub)
     return found
