@@ -36,6 +36,7 @@ from storage.models import (
     Tier,
 )
 from storage.normalize import mask_name, mask_phone
+from storage.stages import StageGuide, guide
 from storage.tiering import TierMetrics, TierThresholds, collect_metrics, decide_tier
 from storage.timeline import Activity, TimelinePage, entries, recent_activity
 
@@ -185,6 +186,8 @@ class CustomerCard:
     rating_avg: float | None = None
     ratings: int = 0
     timeline: TimelinePage | None = None
+    stage: StageGuide | None = None
+    """Where the customer stands in the team's pipeline, with its goal and next actions."""
 
 
 def mask_email(email: str | None) -> str | None:
@@ -231,7 +234,7 @@ async def customer_card(actor: Actor, customer_id: int, now: datetime) -> Custom
     customer = (
         await visible_customers(actor)
         .filter(id=customer_id)
-        .select_related("owner", "source_campaign", "team")
+        .select_related("owner", "source_campaign", "team", "stage")
         .first()
     )
     if customer is None:
@@ -293,7 +296,9 @@ async def customer_card(actor: Actor, customer_id: int, now: datetime) -> Custom
     )
     timeline = await entries(customer.id, zone, 0)
     actions = _actions(actor, customer, has_more=timeline.has_more)
-    return await _history(replace(card, tier=tier, actions=actions, timeline=timeline), now)
+    stage = guide(customer.stage) if customer.stage is not None else None
+    card = replace(card, tier=tier, actions=actions, timeline=timeline, stage=stage)
+    return await _history(card, now)
 
 
 async def _history(card: CustomerCard, now: datetime) -> CustomerCard:

@@ -38,6 +38,7 @@ from bot.callbacks.pool import (
 from bot.i18n import Lang, t
 from bot.keyboards import button, cancel_row, pager, rows
 from bot.render import local_time, truncate
+from bot.views.followups import stage_lines
 from storage.cards import CardActions, CustomerCard
 from storage.customers import CustomerHit
 from storage.models import Tier
@@ -272,7 +273,8 @@ def card_text(lang: Lang, card: CustomerCard, now: datetime) -> str:
     if card.masked:
         lines += ["", t(lang, "customers.card.masked")]
         return truncate("\n".join(lines))
-    sections = [_activity(lang, card, now), _business(lang, card), _service(lang, card)]
+    stage = stage_lines(lang, card.stage) if card.stage is not None else []
+    sections = [stage, _activity(lang, card, now), _business(lang, card), _service(lang, card)]
     for section in sections:
         if section:
             lines += ["", *section]
