@@ -181,3 +181,56 @@ async def decide_extension(
         str(owner) if owner else "?",
         recipient(owner) if owner else None,
     )
+
+
+async def grant_extension(actor: Actor, customer_id: int, *, now: datetime) -> ExtensionDecision:
+    """A manager extends an owned customer of the team on their own initiative (the digest's
+    Extend), with or without a pending request from the owner.
+
+    The same rules and trail as an approved request: the ownership's one extension is used,
+    the customer stays until now plus the tier's window, the warning is reset, and an EXTEND
+    event (approved, by the manager) is logged — in one conditional update, so a manager
+    approving the owner's request at the same moment extends it once.
+    """
+    customer = await team_customer(actor, customer_id)
+    pool = await team_pool(customer.team_id)
+    until = now + timedelta(days=pool.reclaim_days[customer.tier])
+    async with in_transaction():
+        granted = await Customer.filter(
+            id=customer.id, owner_id__not_isnull=True, locked=False, extension_used=False
+        ).update(
+            extension_used=True,
+            extension_requested_at=customer.extension_requested_at or now,
+            extended_until=until,
+            reclaim_warned_at=None,
+            updated_at=now,
+        )
+        if granted != 1:  # say why: back in the pool, locked, or its extension is used
+            fresh = await Customer.get(id=customer.id)
+            if fresh.owner_id is None:
+                raise Invalid("pool.extension_not_owned", customer=fresh.name)
+            if fresh.locked:
+                raise Invalid("pool.extension_locked", customer=fresh.name)
+            raise _used_error(fresh, pool.team.timezone)
+        fresh = await Customer.get(id=customer.id)
+        await PoolEvent.create(
+            team_id=fresh.team_id,
+            customer_id=fresh.id,
+            kind=PoolEventKind.EXTEND,
+            rep_id=fresh.owner_id,
+            actor_id=actor.user_id,
+            actor_kind=ActorKind.USER,
+            reason=APPROVED,
+            created_at=now,
+        )
+    owner = await User.get_or_none(id=fresh.owner_id) if fresh.owner_id else None
+    return ExtensionDecision(
+        fresh.id,
+        fresh.name,
+        True,
+        until,
+        pool.team.timezone,
+        actor.full_name,
+        str(owner) if owner else "?",
+        recipient(owner) if owner else None,
+    )
