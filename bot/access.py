@@ -61,11 +61,32 @@ def requires(*roles: Role) -> Callable[[Callback[R]], Callback[R | None]]:
 
 
 async def refuse(update: Update, context: FieldContext) -> None:
-    """Tell the user this is not for them: people without a role learn how to join."""
+    """Tell the user this is not for them: people without a role learn how to join.
+
+    A customer must not learn that staff features exist, so their refusal reads exactly
+    like an unknown command or a stale button.
+    """
     actor = context.actor
+    if actor is not None and actor.role is Role.CUSTOMER:
+        await _as_if_absent(update, context)
+        return
     key = "access.no_role" if actor is None or actor.role is None else "access.denied"
     text = t(context.lang, key)
     if update.callback_query is not None:
         await update.callback_query.answer(plain_text(text), show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+async def _as_if_absent(update: Update, context: FieldContext) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(t(context.lang, "general.stale_button"))
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    command = (message.text or "").split()[0][:64] if message.text else ""
+    if command.startswith("/"):
+        await message.reply_text(t(context.lang, "general.unknown_command", command=command))
+    else:
+        await message.reply_text(t(context.lang, "general.not_understood"))

@@ -14,7 +14,9 @@ from bot.i18n import t
 from bot.keyboards import languages
 from bot.menus import GROUP_MENU, MENUS, set_user_menu
 from bot.render import truncate
+from handlers.tickets_customer import customer_wrote
 from storage import users
+from storage.models import Role
 
 
 async def help_command(update: Update, context: FieldContext) -> None:
@@ -65,9 +67,16 @@ async def unknown_command(update: Update, context: FieldContext) -> None:
 
 
 async def not_understood(update: Update, context: FieldContext) -> None:
-    """Text, media or a location outside any flow: explain what the bot expects."""
+    """Text, media or a location outside any flow: explain what the bot expects.
+
+    A customer's message is for the service team: the ticket area keeps it and asks which
+    ticket it belongs to (or opens a new one with it), so nothing they write is lost.
+    """
     message = update.effective_message
     if message is None:
+        return
+    if context.actor is not None and context.actor.role is Role.CUSTOMER:
+        await customer_wrote(update, context)
         return
     key = "general.not_understood" if context.actor and context.actor.role else "access.no_role"
     await message.reply_text(t(context.lang, key))

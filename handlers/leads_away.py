@@ -18,7 +18,7 @@ from storage.models import Role
 OFF = {"off", "back", "none", "取消", "结束", "結束", "回来", "回來"}
 
 
-@requires(Role.REP)
+@requires(Role.REP, Role.AGENT)
 async def away(update: Update, context: FieldContext) -> None:
     """/away shows the status; /away until 2026-03-10 sets it; /away off clears it."""
     actor, lang, now = context.require_actor(), context.lang, context.services.clock.now()

@@ -12,10 +12,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from storage import audit
-from storage.access import Actor, Invalid
+from storage.access import Actor, Invalid, NotFound
 from storage.assignment import away_until_instant
-from storage.lead_import_checks import team_of
-from storage.models import Role, User
+from storage.models import Role, Team, User
 
 AWAY_MAX_DAYS = 366
 
@@ -46,9 +45,17 @@ class AwayStatus:
     timezone: str
 
 
+async def _own_team(actor: Actor) -> Team:
+    """Reps step out of lead routing, agents out of ticket assignment: both need a team."""
+    actor.require(Role.REP, Role.AGENT)
+    team = await Team.get_or_none(id=actor.team_id) if actor.team_id else None
+    if team is None:
+        raise NotFound()
+    return team
+
+
 async def away_status(actor: Actor, *, now: datetime) -> AwayStatus:
-    actor.require(Role.REP)
-    team = await team_of(actor)
+    team = await _own_team(actor)
     user = await User.get(id=actor.user_id)
     until = user.away_until if user.away_until and user.away_until > now else None
     last_day = None
@@ -58,9 +65,8 @@ async def away_status(actor: Actor, *, now: datetime) -> AwayStatus:
 
 
 async def set_away(actor: Actor, text: str, *, now: datetime) -> AwayStatus:
-    """Away through a date (team zone), from now: no leads are routed to the rep meanwhile."""
-    actor.require(Role.REP)
-    team = await team_of(actor)
+    """Away through a date (team zone), from now: no leads or tickets are routed meanwhile."""
+    team = await _own_team(actor)
     zone = ZoneInfo(team.timezone)
     today = now.astimezone(zone).date()
     day = parse_day(text, today)
@@ -85,8 +91,7 @@ async def set_away(actor: Actor, text: str, *, now: datetime) -> AwayStatus:
 
 
 async def clear_away(actor: Actor, *, now: datetime) -> AwayStatus:
-    actor.require(Role.REP)
-    team = await team_of(actor)
+    team = await _own_team(actor)
     await User.filter(id=actor.user_id).update(away_until=None, away=False)
     await audit.record("user.back", "user", actor.user_id, now=now, actor=actor, team_id=team.id)
     return AwayStatus(None, None, team.timezone)

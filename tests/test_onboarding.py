@@ -91,6 +91,6 @@ async def test_a_rep_invites_a_contact_of_their_customer(sim: Sim) -> None:
     assert user.role is Role.CUSTOMER
     assert (await PortalAccount.get(user=user)).customer_id == customer.id
     menu = sim.emu.commands({"type": "chat", "chat_id": buyer.chat_id})
-    assert [c["command"] for c in menu] == ["help", "lang"]
+    assert [c["command"] for c in menu] == ["newticket", "mytickets", "help", "lang"]
     [refused] = await buyer.send("/team")
-    assert "無法使用" in (refused.text or "")
+    assert "不認識 /team" in (refused.text or "")
