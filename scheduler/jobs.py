@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from scheduler import calendar, digest, leads, maintenance, reclaim, tickets, tiering
+from scheduler import calendar, digest, leads, maintenance, reclaim, tasks, tickets, tiering
 from scheduler.runs import JobSpec
 
 JOB_DEFAULTS: dict[str, Any] = {"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
@@ -24,6 +24,7 @@ JOBS: tuple[JobSpec, ...] = (
     *calendar.JOBS,
     *digest.JOBS,
     *tickets.JOBS,
+    *tasks.JOBS,
 )
 
 

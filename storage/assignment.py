@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage.models import LeadRouting, LeadStatus, Task
+from storage.tasks_reminders import default_remind_at
 
 OPEN_STATUSES = (LeadStatus.ASSIGNED, LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
 REASON_CANDIDATES = 5
@@ -233,12 +234,15 @@ def followup_task(
     hours: int,
     by: int | None,
 ) -> Task:
-    """The assignee's follow-up task, due ``lead_followup_hours`` after assignment."""
+    """The assignee's follow-up task, due ``lead_followup_hours`` after assignment and
+    reminded when it falls due."""
+    due = now + timedelta(hours=hours)
     return Task(
         team_id=team_id,
         assignee_id=rep_id,
         created_by_id=by,
         lead_id=lead_id,
         title=title[:200],
-        due_at=now + timedelta(hours=hours),
+        due_at=due,
+        remind_at=default_remind_at(due),
     )

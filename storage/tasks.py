@@ -12,7 +12,7 @@ reclaim clock (``storage.followups``, which can close the task it fulfils).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -35,14 +35,18 @@ class Snooze(StrEnum):
 
 
 def day_end(now: datetime, zone: str) -> datetime:
-    """The end (next local midnight) of the team's day that contains ``now``."""
+    """The end (next local midnight) of the team's day that contains ``now``, in UTC.
+
+    Always UTC: SQLite stores and compares datetimes as text, so a value with another
+    offset would be compared wrongly with the stored UTC ones."""
     local = now.astimezone(ZoneInfo(zone))
-    return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+    end = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=local.tzinfo)
+    return end.astimezone(UTC)
 
 
 def snooze_until(option: Snooze, now: datetime, zone: str) -> datetime:
     """When a snoozed task falls due again: in an hour, tomorrow 09:00, or next Monday 09:00
-    (local times in the team's ``zone``)."""
+    (local times in the team's ``zone``), in UTC."""
     if option is Snooze.HOUR:
         return now + timedelta(hours=1)
     tz = ZoneInfo(zone)
@@ -51,7 +55,7 @@ def snooze_until(option: Snooze, now: datetime, zone: str) -> datetime:
         day = today + timedelta(days=1)
     else:
         day = today + timedelta(days=7 - today.weekday())
-    return datetime.combine(day, time(SNOOZE_HOUR), tzinfo=tz)
+    return datetime.combine(day, time(SNOOZE_HOUR), tzinfo=tz).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,21 @@ async def test_a_snooze_keeps_the_reminder_lead(db: str) -> None:
     assert snoozed.due_at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
     assert snoozed.remind_at == snoozed.due_at - timedelta(minutes=30)
     assert snoozed.reminded_at is None
+
+
+async def test_day_ends_and_snoozes_compare_right_on_every_database(db: str) -> None:
+    """Stored and compared in UTC: on SQLite, where datetimes are compared as text, a local
+    offset once made a task due early tomorrow count as due today, and a snoozed task due
+    hours late."""
+    manager = to_actor(await _team_with(0, "North"))
+    rep = await User.create(telegram_id=6, role=Role.REP, team_id=manager.team_id)
+    early = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)  # Tuesday 02:00 in Shanghai
+    await Task.create(team_id=manager.team_id, assignee=rep, title="early", due_at=early)
+    [counts] = (await tasks.team_tasks(manager, now=NOW)).reps
+    assert (counts.open, counts.due_today, counts.overdue) == (1, 0, 0)
+
+    item = await Task.create(team_id=manager.team_id, assignee=rep, title="t", due_at=NOW)
+    await tasks.snooze_task(to_actor(rep), item.id, Snooze.TOMORROW, now=NOW)
+    tomorrow_nine = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    assert not await Task.filter(id=item.id, due_at__lt=tomorrow_nine).exists()
+    assert await Task.filter(id=item.id, due_at__lte=tomorrow_nine).exists()
