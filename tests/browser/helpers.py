@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storage.demo import DEMO_PERSONAS
+from storage.demo import DEMO_PERSONAS, DemoPersona
 from storage.models import Role
 
 if TYPE_CHECKING:
@@ -15,6 +15,11 @@ NO_PLAYWRIGHT = "Playwright for Python is not installed: run .ci/browser-setup (
 ADMIN = next(p for p in DEMO_PERSONAS if p.role is Role.ADMIN)
 MANAGER = next(p for p in DEMO_PERSONAS if p.role is Role.MANAGER)
 ENGLISH_REP = next(p for p in DEMO_PERSONAS if p.role is Role.REP and p.language == "en")
+
+
+def persona(role: Role, team: str | None) -> DemoPersona:
+    """The first demo persona with ``role`` in ``team``."""
+    return next(p for p in DEMO_PERSONAS if p.role is role and p.team == team)
 
 
 @dataclass
