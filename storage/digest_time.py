@@ -42,11 +42,16 @@ def history(day: date, zone: str, days: int = HISTORY_DAYS) -> list[DayBounds]:
     return [day_bounds(day - timedelta(days=back), zone) for back in range(days + 1)]
 
 
+JUST_AFTER = timedelta(seconds=1)
+
+
 def so_far(days: list[DayBounds], now: datetime) -> list[DayBounds]:
-    """The same days with the first one ending at ``now``: the digest counts what happened."""
-    if not days or days[0].end <= now:
+    """The same days with the first one ending just after ``now``: the digest counts what
+    happened, including what was stamped at this very instant (bounds are half-open)."""
+    end = now + JUST_AFTER
+    if not days or days[0].end <= end:
         return days
-    return [replace(days[0], end=max(days[0].start, now)), *days[1:]]
+    return [replace(days[0], end=max(days[0].start, end)), *days[1:]]
 
 
 def due_period(team_id: int, zone: str, hour: int, now: datetime) -> str | None:

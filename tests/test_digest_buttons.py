@@ -26,6 +26,7 @@ from tests.test_digest_factories import (
     Day,
     checkin,
     customer,
+    followup,
     task,
     team_with_a_day,
 )
@@ -141,6 +142,12 @@ async def test_digest_on_demand_in_private_and_in_the_teams_group_only(sim: Sim)
     assert sim.emu.file_bytes(chart.photo[-1]["file_id"]).startswith(PNG)
     assert "North — today so far, Mon 2026-03-02 (as of 11:30)" in (text.text or "")
     assert "• Rob — 📞 2 · 📍 0" in (text.text or "")  # the visit at 12:00 is still to come
+    rob_user = await User.get(telegram_id=rob.id)
+    team = await Team.get(id=rob_user.team_id)
+    called = await customer(team, "Just called", rob_user, sim.clock.now())
+    await followup(rob_user, called, sim.clock.now())
+    replies = await mia.send("/digest")  # what happened this very minute counts already
+    assert "• Rob — 📞 3 · 📍 0" in (replies[1].text or "")
     assert await JobRun.filter(job="digest").count() == 0  # the evening run is not claimed
 
     replies = await mia.send("/digest", chat=group.chat)

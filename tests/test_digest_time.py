@@ -56,7 +56,8 @@ def test_so_far_ends_the_day_at_now() -> None:
     days = history(date(2026, 3, 2), "Asia/Shanghai")
     now = utc(2026, 3, 2, 10)
     cut = so_far(days, now)
-    assert cut[0].end == now and cut[0].start == days[0].start and cut[1:] == days[1:]
+    assert cut[0].end == now + timedelta(seconds=1)  # what is stamped at `now` counts
+    assert cut[0].start == days[0].start and cut[1:] == days[1:]
     assert so_far(days, utc(2026, 3, 3)) == days  # the day is over: nothing to cut
 
 
