@@ -15,7 +15,7 @@ from bot.access import requires
 from bot.callbacks.checkin import OpenCheckIn, VisitsDay
 from bot.context import FieldContext
 from bot.i18n import t
-from bot.replies import reply
+from bot.replies import reply, send_stored_photos
 from bot.views import checkin as views
 from storage.checkins_visits import visit_detail, visits_of_day
 from storage.models import Role
@@ -68,7 +68,8 @@ async def open_visit(update: Update, context: FieldContext) -> None:
         horizontal_accuracy=accuracy if accuracy is not None and accuracy <= MAX_ACCURACY else None,
     )
     if detail.photo_file_id:
-        await chat.send_photo(detail.photo_file_id, caption=views.photo_caption(lang, detail))
+        caption = views.photo_caption(lang, detail)
+        await send_stored_photos(context.bot, chat.id, [detail.photo_file_id], lang, caption)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

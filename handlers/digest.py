@@ -25,7 +25,7 @@ from bot.callbacks.digest import ExtendCustomer, NudgeTask, OpenVisit
 from bot.context import FieldContext
 from bot.i18n import t
 from bot.render import plain_text
-from bot.replies import reply
+from bot.replies import reply, send_stored_photos
 from bot.views import digest as views
 from handlers.digest_send import render, send
 from handlers.pool_notify import language, tell
@@ -95,7 +95,7 @@ async def open_visit(update: Update, context: FieldContext) -> None:
     await context.bot.send_location(chat.id, visit.latitude, visit.longitude)
     caption = views.visit_caption(context.lang, visit)
     if visit.photo_file_id:
-        await context.bot.send_photo(chat.id, visit.photo_file_id, caption=caption)
+        await send_stored_photos(context.bot, chat.id, [visit.photo_file_id], context.lang, caption)
     else:
         await reply(update, f"{caption}\n{t(context.lang, 'digest.visit.no_photo')}")
 

@@ -36,7 +36,7 @@ from bot.callbacks.tickets import (
 )
 from bot.context import FieldContext
 from bot.i18n import t
-from bot.replies import reply, text_of
+from bot.replies import reply, send_stored_photos, text_of
 from bot.views import tickets as views
 from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
 from handlers.tickets_notify import (
@@ -46,7 +46,6 @@ from handlers.tickets_notify import (
     first_of_album,
     photo_of,
     reply_private,
-    send_photos,
 )
 from storage import tickets, tickets_customer
 from storage.models import Role
@@ -117,7 +116,7 @@ async def ticket_photos(update: Update, context: FieldContext) -> None:
         return
     photos = await tickets.ticket_photos(context.require_actor(), wanted.ticket_id)
     await answer(update, context)
-    await send_photos(context.bot, user.id, photos)
+    await send_stored_photos(context.bot, user.id, photos, context.lang)
 
 
 # ----- writing on a ticket -----

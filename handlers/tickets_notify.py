@@ -12,19 +12,18 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.context import FieldContext
-from bot.i18n import resolve_lang, t
+from bot.i18n import Lang, resolve_lang, t
 from bot.render import plain_text
-from bot.replies import Markup, reply
+from bot.replies import Markup, reply, send_stored_photos
 from bot.views import tickets as views
 from storage.tickets_common import Notice, NoticeKind
 
 log = logging.getLogger(__name__)
-ALBUM = 10
 
 
 async def deliver(bot: Bot, notices: Sequence[Notice], now: datetime) -> int:
@@ -41,7 +40,7 @@ async def deliver(bot: Bot, notices: Sequence[Notice], now: datetime) -> int:
         lang = resolve_lang(item.to.language)
         text = views.notice_text(lang, item, now)
         markup = views.notice_buttons(lang, item)
-        if await send(bot, item.to.chat_id, text, markup, item.photos):
+        if await send(bot, item.to.chat_id, text, markup, item.photos, lang):
             sent += 1
     for chat_id, group in escalations.items():
         text, markup = views.escalation_text(resolve_lang(group[0].to.language), group)
@@ -55,6 +54,7 @@ async def send(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
     photos: Sequence[str] = (),
+    lang: Lang = Lang.EN,
 ) -> bool:
     """The text (with its buttons), then the photos as albums; False if it did not arrive."""
     try:
@@ -63,20 +63,10 @@ async def send(
         log.info("could not send a ticket notice to chat %s: %s", chat_id, error)
         return False
     try:
-        await send_photos(bot, chat_id, photos)
+        await send_stored_photos(bot, chat_id, photos, lang)
     except (Forbidden, BadRequest) as error:  # the text arrived; the photos stay on the ticket
         log.info("could not send a ticket's photos to chat %s: %s", chat_id, error)
     return True
-
-
-async def send_photos(bot: Bot, chat_id: int, photos: Sequence[str]) -> None:
-    """Photos by file id: one alone, or albums of up to ten."""
-    for start in range(0, len(photos), ALBUM):
-        chunk = photos[start : start + ALBUM]
-        if len(chunk) == 1:
-            await bot.send_photo(chat_id, chunk[0])
-        else:
-            await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in chunk])
 
 
 async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

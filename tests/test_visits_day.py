@@ -93,3 +93,17 @@ async def test_a_rep_sees_only_their_own_visits(sim: Sim) -> None:
     agent = await sim.member(Role.AGENT, "North", name="Ann")
     [refused] = await agent.send("/visits")
     assert "not available for your role" in (refused.text or "")
+
+
+async def test_a_photo_telegram_no_longer_holds_is_said_to_be_unavailable(sim: Sim) -> None:
+    await _day_of_visits(sim)
+    await CheckIn.filter(customer__name="Gamma").update(photo_file_id="gone-from-telegram")
+    max_ = await sim.member(Role.MANAGER, "North", name="Max")
+    await max_.send("/visits")
+    tap = await max_.tap("⚠️ 1")
+    details, pin, missing = tap.changed
+    assert "Gamma" in (details.text or "") and pin.location is not None
+    assert "Gamma — Mia" in (missing.text or "")
+    assert "The photo is no longer available (1)." in (missing.text or "")
+    [next_day] = await max_.send("/visits")  # the chat goes on
+    assert "3 check-ins · 2 flagged" in (next_day.text or "")
