@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.context import FieldContext, lang_of
 from bot.i18n import Lang, resolve_lang, t
@@ -61,12 +62,35 @@ def _describe(update: object) -> str:
 
 
 async def _tell(update: object, text: str) -> None:
+    """An alert on a tapped button, else a message.
+
+    A tap can be answered only once (and only for a while): when the handler answered it
+    before it was refused, the alert cannot go, so the words go as a message instead — in the
+    private chat, or, for a button in a group, to the person who tapped it, not to the group.
+    """
     if not isinstance(update, Update):
         return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(plain_text(text), show_alert=True)
-        elif update.effective_chat is not None:
+        query = update.callback_query
+        if query is not None:
+            if await _alert(update, text):
+                return
+            chat = update.effective_chat
+            if chat is None or chat.type != ChatType.PRIVATE:
+                await query.from_user.send_message(text)
+                return
+        if update.effective_chat is not None:
             await update.effective_chat.send_message(text)
     except TelegramError:
         log.warning("could not tell the user about an error", exc_info=True)
+
+
+async def _alert(update: Update, text: str) -> bool:
+    """Show ``text`` as an alert on the tap; False if the tap was answered already."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(plain_text(text), show_alert=True)
+    except BadRequest as error:  # "query is too old … or query id is invalid"
+        log.info("tap answered already, telling by message instead: %s", error)
+        return False
+    return True

@@ -61,13 +61,13 @@ from bot.callbacks.calendar import (
 )
 from bot.context import FieldContext
 from bot.replies import reply, text_of
-from bot.views import calendar as views
+from bot.views import calendar_plan as plan_views
 from handlers import calendar_form as form
 from handlers import calendar_pick as pick
 from handlers.calendar_ics import handlers as ics_handlers
 from handlers.calendar_view import edit
 from handlers.calendar_view import handlers as view_handlers
-from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt, tapped
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, pressed, reprompt, tapped, then_clear
 from storage import calendar
 from storage.access import Invalid
 from storage.calendar_time import DURATIONS
@@ -87,7 +87,7 @@ async def _ask_customer(update: Update, context: FieldContext, page: int) -> int
     """A page of the rep's customers (or of the search); none at all ends the form."""
     draft = form.draft(context)
     found = await calendar.plan_customers(context.require_actor(), page, draft.get("search", ""))
-    await reply(update, *views.customers_view(context.lang, found, draft.get("search", "")))
+    await reply(update, *plan_views.customers_view(context.lang, found, draft.get("search", "")))
     if found.total == 0 and not draft.get("search"):
         context.drafts.pop(form.DRAFT, None)
         return ConversationHandler.END
@@ -102,28 +102,28 @@ async def search_customer(update: Update, context: FieldContext) -> int:
 
 async def turn_customers(update: Update, context: FieldContext) -> int:
     """‹ › on the customer list: redraw it in place."""
-    query, payload = update.callback_query, PlanCustomers.parse(form.data(update))
+    query, payload = update.callback_query, pressed(update, PlanCustomers)
     if query is None or payload is None:
         return form.State.CUSTOMER
     search = form.draft(context).get("search", "")
     found = await calendar.plan_customers(context.require_actor(), payload.page, search)
     await query.answer()
-    await edit(query, *views.customers_view(context.lang, found, search))
+    await edit(query, *plan_views.customers_view(context.lang, found, search))
     return form.State.CUSTOMER
 
 
 async def pick_customer(update: Update, context: FieldContext) -> int:
     """A customer tapped: ask what kind of entry it is."""
-    picked = PlanCustomer.parse(form.data(update))
+    picked = pressed(update, PlanCustomer)
     if picked is None:
         return form.State.CUSTOMER
-    return await form.then_clear(update, _chose_customer(update, context, picked.customer_id))
+    return await then_clear(update, _chose_customer(update, context, picked.customer_id))
 
 
 @requires(Role.REP)
 async def start_for_customer(update: Update, context: FieldContext) -> int:
     """The card's Plan button: the customer is chosen already."""
-    payload = PlanVisit.parse(form.data(update))
+    payload = pressed(update, PlanVisit)
     if update.callback_query is None or payload is None:
         return ConversationHandler.END
     setup = await calendar.plan_setup(context.require_actor(), context.services.clock.now())
@@ -138,7 +138,7 @@ async def _chose_customer(update: Update, context: FieldContext, customer_id: in
     customer = await calendar.plan_customer(context.require_actor(), customer_id)
     draft = form.draft(context)
     draft["customer_id"], draft["customer"] = customer.id, customer.name
-    await reply(update, *views.kind_view(context.lang, customer.name))
+    await reply(update, *plan_views.kind_view(context.lang, customer.name))
     return form.State.KIND
 
 
@@ -157,7 +157,7 @@ async def pick_duration(update: Update, context: FieldContext) -> int:
     if picked is None or picked.minutes not in DURATIONS:
         return form.State.DURATION
     form.draft(context)["duration"] = picked.minutes
-    await reply(update, *views.note_view(context.lang))
+    await reply(update, *plan_views.note_view(context.lang))
     return form.State.NOTE
 
 
@@ -169,20 +169,20 @@ async def typed_note(update: Update, context: FieldContext) -> int:
 
 async def no_note(update: Update, context: FieldContext) -> int:
     """No note: on to the summary."""
-    if PlanNoNote.parse(form.data(update)) is None:
+    if pressed(update, PlanNoNote) is None:
         return form.State.NOTE
     form.draft(context)["note"] = ""
-    return await form.then_clear(update, form.summary(update, context))
+    return await then_clear(update, form.summary(update, context))
 
 
 async def save(update: Update, context: FieldContext) -> int:
     """Save (or, for a reschedule, move); a clash that appeared meanwhile is shown first."""
-    picked = PlanSave.parse(form.data(update))
+    picked = pressed(update, PlanSave)
     if picked is None:
         return form.State.SUMMARY
     if form.draft(context)["mode"] == "move":
-        return await form.then_clear(update, pick.move(update, context, keep=picked.keep))
-    return await form.then_clear(update, _save(update, context, keep=picked.keep))
+        return await then_clear(update, pick.move(update, context, keep=picked.keep))
+    return await then_clear(update, _save(update, context, keep=picked.keep))
 
 
 async def _save(update: Update, context: FieldContext, *, keep: bool) -> int:
@@ -199,7 +199,7 @@ async def _save(update: Update, context: FieldContext, *, keep: bool) -> int:
     if result.entry is None:
         return await form.summary(update, context)
     context.drafts.pop(form.DRAFT, None)
-    await reply(update, *views.saved_view(context.lang, result.entry))
+    await reply(update, *plan_views.saved_view(context.lang, result.entry))
     return ConversationHandler.END
 
 

@@ -8,7 +8,6 @@ the team's ``zone``, and what was picked so far — ``customer_id``, ``kind``, `
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date
 from enum import IntEnum
 from typing import Any
@@ -17,10 +16,9 @@ from telegram import Update
 
 from bot.context import FieldContext
 from bot.i18n import t
-from bot.render import plain_text
 from bot.replies import reply
 from bot.views import calendar as views
-from handlers.flow import answer_and_clear
+from bot.views import calendar_plan as plan_views
 from storage import calendar
 from storage.access import Invalid
 from storage.calendar_time import local_day, month_code
@@ -50,29 +48,6 @@ def today(context: FieldContext) -> date:
     return local_day(context.services.clock.now(), draft(context)["zone"])
 
 
-def data(update: Update) -> object:
-    """The tapped button's data, for ``X.parse``."""
-    query = update.callback_query
-    return query.data if query is not None else None
-
-
-async def alert(update: Update, text: str) -> None:
-    """Answer a tap with a pop-up and leave its keyboard as it is (nothing moved on)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(plain_text(text), show_alert=True)
-
-
-async def then_clear(update: Update, step: Awaitable[int]) -> int:
-    """Run the step a button asked for, then answer the tap and clear its keyboard.
-
-    If the step is refused (a ``DomainError``), the tap is still unanswered, so the error
-    handler's answer reaches the person, and the buttons stay to try again.
-    """
-    state = await step
-    await answer_and_clear(update)
-    return state
-
-
 def question(context: FieldContext) -> str:
     """What the pickers are for: the new entry, or the entry being moved and its time now."""
     values, lang = draft(context), context.lang
@@ -86,7 +61,7 @@ async def ask_day(update: Update, context: FieldContext, month: int | None) -> i
     """The date picker, at ``month`` (YYYYMM) or the current one."""
     now = today(context)
     shown = month or month_code(now)
-    await reply(update, *views.month_view(context.lang, shown, now, question(context)))
+    await reply(update, *plan_views.month_view(context.lang, shown, now, question(context)))
     return State.DAY
 
 
@@ -110,7 +85,7 @@ async def summary(update: Update, context: FieldContext) -> int:
         )
     except Invalid as refused:
         return await passed(update, context, refused)
-    await reply(update, *views.summary_view(context.lang, preview))
+    await reply(update, *plan_views.summary_view(context.lang, preview))
     return State.SUMMARY
 
 

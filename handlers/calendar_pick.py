@@ -24,10 +24,11 @@ from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import calendar as views
+from bot.views import calendar_plan as plan_views
 from handlers import calendar_form as form
 from handlers.calendar_notify import tell_rep
 from handlers.calendar_view import edit
-from handlers.flow import tapped
+from handlers.flow import alert, pressed, tapped, then_clear
 from storage import calendar_entries
 from storage.access import Invalid
 from storage.calendar_entries import Outcome
@@ -45,11 +46,11 @@ from storage.models import Role
 
 async def turn_month(update: Update, context: FieldContext) -> int:
     """‹ › in the date picker: the same message shows another month."""
-    query, payload = update.callback_query, PlanMonth.parse(form.data(update))
+    query, payload = update.callback_query, pressed(update, PlanMonth)
     if query is None or payload is None:
         return form.State.DAY
     await query.answer()
-    text, markup = views.month_view(
+    text, markup = plan_views.month_view(
         context.lang, payload.month, form.today(context), form.question(context)
     )
     await edit(query, text, markup)
@@ -58,10 +59,10 @@ async def turn_month(update: Update, context: FieldContext) -> int:
 
 async def pick_day(update: Update, context: FieldContext) -> int:
     """A day tapped; a day that has passed since the picker was drawn is refused."""
-    payload = PlanDay.parse(form.data(update))
+    payload = pressed(update, PlanDay)
     day = from_day_code(payload.day) if payload else None
     if day is None or day < form.today(context):
-        await form.alert(update, t(context.lang, "calendar.past_day"))
+        await alert(update, t(context.lang, "calendar.past_day"))
         return form.State.DAY
     await tapped(update, PlanDay)
     return await _ask_time(update, context, day, 0)
@@ -91,19 +92,19 @@ async def _ask_time(update: Update, context: FieldContext, day: date, page: int)
     draft = form.draft(context)
     draft["day"] = day.isoformat()
     pages = _pages(context, day)
-    await reply(update, *views.times_view(context.lang, day, pages, page, draft["zone"]))
+    await reply(update, *plan_views.times_view(context.lang, day, pages, page, draft["zone"]))
     return form.State.TIME
 
 
 async def turn_times(update: Update, context: FieldContext) -> int:
     """Earlier / Later: the same message shows other times."""
-    query, payload = update.callback_query, PlanTimes.parse(form.data(update))
+    query, payload = update.callback_query, pressed(update, PlanTimes)
     if query is None or payload is None:
         return form.State.TIME
     day, zone = date.fromisoformat(form.draft(context)["day"]), form.draft(context)["zone"]
     await query.answer()
     await edit(
-        query, *views.times_view(context.lang, day, _pages(context, day), payload.page, zone)
+        query, *plan_views.times_view(context.lang, day, _pages(context, day), payload.page, zone)
     )
     return form.State.TIME
 
@@ -120,11 +121,11 @@ async def other_day(update: Update, context: FieldContext) -> int:
 
 async def pick_time(update: Update, context: FieldContext) -> int:
     """A time tapped; one that has passed since the buttons were drawn is refused."""
-    payload = PlanTime.parse(form.data(update))
+    payload = pressed(update, PlanTime)
     if payload is None or not _time_ahead(context, payload.minute):
-        await form.alert(update, t(context.lang, "calendar.past_time"))
+        await alert(update, t(context.lang, "calendar.past_time"))
         return form.State.TIME
-    return await form.then_clear(update, _chose_time(update, context, payload.minute))
+    return await then_clear(update, _chose_time(update, context, payload.minute))
 
 
 async def typed_time(update: Update, context: FieldContext) -> int:
@@ -157,20 +158,20 @@ async def _chose_time(update: Update, context: FieldContext, minute: int) -> int
         return await move(update, context, keep=False)
     if "note" in draft:
         return await form.summary(update, context)
-    await reply(update, *views.duration_view(context.lang))
+    await reply(update, *plan_views.duration_view(context.lang))
     return form.State.DURATION
 
 
 @requires(Role.REP, Role.MANAGER)
 async def start_move(update: Update, context: FieldContext) -> int:
     """An entry's Reschedule button: pick a new day and time (a moved entry's is stale)."""
-    payload = RescheduleEntry.parse(form.data(update))
+    payload = pressed(update, RescheduleEntry)
     if update.callback_query is None or payload is None:
         return ConversationHandler.END
     actor = context.require_actor()
     change = await calendar_entries.entry_for_change(actor, payload.entry_id, payload.revision)
     if change.outcome is not Outcome.CHANGED:
-        await form.alert(update, views.stale_answer(context.lang, change))
+        await alert(update, views.stale_answer(context.lang, change))
         return ConversationHandler.END
     entry = change.entry
     await update.callback_query.answer()
@@ -204,12 +205,12 @@ async def move(update: Update, context: FieldContext, *, keep: bool) -> int:
         return await form.passed(update, context, refused)
     if change.outcome is Outcome.CLASH:
         new_start = to_utc(day, int(draft["minute"]), draft["zone"])
-        await reply(update, *views.move_clash_view(lang, change, new_start))
+        await reply(update, *plan_views.move_clash_view(lang, change, new_start))
         return form.State.SUMMARY
     context.drafts.pop(form.DRAFT, None)
     if change.outcome is not Outcome.CHANGED:
         await reply(update, views.stale_answer(lang, change))
         return ConversationHandler.END
-    await reply(update, *views.saved_view(lang, change.entry, "calendar.move.saved"))
+    await reply(update, *plan_views.saved_view(lang, change.entry, "calendar.move.saved"))
     await tell_rep(context.bot, change, "moved")
     return ConversationHandler.END

@@ -63,8 +63,9 @@ from handlers.flow import (
     Callback,
     answer_and_clear,
     conversation,
+    pressed,
     reprompt,
-    tapped,
+    then_clear,
 )
 from storage import checkins
 from storage.access import DomainError, Invalid
@@ -143,10 +144,15 @@ async def turn_page(update: Update, context: FieldContext) -> State:
 
 async def picked(update: Update, context: FieldContext) -> State | int:
     """A customer from the list."""
-    payload = await tapped(update, CheckInPick)
+    payload = pressed(update, CheckInPick)
     if payload is None:
         return State.PICK
-    target = await checkins.start_at_customer(context.require_actor(), payload.customer_id)
+    return await then_clear(update, _start_at(update, context, payload.customer_id))
+
+
+async def _start_at(update: Update, context: FieldContext, customer_id: int) -> State:
+    """Check the customer is the rep's (else NotFound) and ask for the location."""
+    target = await checkins.start_at_customer(context.require_actor(), customer_id)
     return await _ask_location(update, context, target)
 
 

@@ -42,7 +42,7 @@ from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import customers_form as views
 from handlers.customers_card import send_card
-from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt
+from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, then_clear
 from storage import customers
 from storage.customers import ADDRESS_MAX, CONTACT_MAX, LABEL_MAX, CustomerDraft
 from storage.models import Role
@@ -204,9 +204,8 @@ async def option_picked(update: Update, context: FieldContext) -> State:
     options = draft.get("options") or []
     if query is None or data is None or not 0 <= data.index < len(options):
         return FIELDS[field]
-    await answer_and_clear(update)
     draft[field] = options[data.index]
-    return await _next(update, context, field)
+    return await then_clear(update, _next(update, context, field))
 
 
 def _current_label(context: FieldContext) -> str:
@@ -229,8 +228,11 @@ async def skip(update: Update, context: FieldContext) -> State:
 
 
 async def save(update: Update, context: FieldContext) -> int:
-    """Save: a rep's customer is theirs, a manager's goes to the pool."""
-    await answer_and_clear(update)
+    """Save: a rep's customer is theirs, a manager's goes to the pool (a refusal: retry)."""
+    return await then_clear(update, _save(update, context))
+
+
+async def _save(update: Update, context: FieldContext) -> int:
     draft = context.drafts.get(DRAFT)
     if not isinstance(draft, dict) or not draft.get("name"):
         await reply(update, t(context.lang, "flow.expired"))
@@ -264,9 +266,8 @@ async def edit_field(update: Update, context: FieldContext) -> State:
     data = EditField.parse(query.data if query else None)
     if query is None or data is None or data.field not in FIELDS:
         return State.EDIT
-    await answer_and_clear(update)
     _draft(context)["editing"] = True
-    return await _ask(update, context, data.field)
+    return await then_clear(update, _ask(update, context, data.field))
 
 
 SKIP = CallbackQueryHandler(skip, pattern=SkipField.match)

@@ -8,16 +8,23 @@ current one stays dormant: it lets messages pass to the current form instead of 
 Entering a form again (its entry command) always works and restarts it.
 
 The pieces every form shares live here too: the ``TEXT`` and ``ANYTHING_ELSE`` filters a state
-tells apart, ``reprompt`` for input a state cannot use, ``tapped`` and ``answer_and_clear`` for
-the buttons a form moves on from, and /cancel with the Cancel button, which ``conversation``
-adds to every form.
+tells apart (neither takes an edited message: retouching an old answer, or a live location
+moving, is not a new answer; nor is a message edited into a command a command to a form),
+``reprompt`` for input a state cannot use, the buttons a form moves on from, and /cancel with
+the Cancel button, which ``conversation`` adds to every form.
+
+A button the form moves on from is answered and its keyboard cleared. When the step behind it
+only moves on (no storage call that could refuse), ``tapped`` does that at once. When the step
+calls storage, ``pressed`` reads the button and ``then_clear`` runs the step first: a refusal
+(a ``DomainError``) then still finds the tap unanswered, so the error handler shows it as an
+alert and the buttons stay to try again.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -34,22 +41,32 @@ from telegram.warnings import PTBUserWarning
 from bot.callbacks import CallbackData, CancelFlow
 from bot.context import FieldContext
 from bot.i18n import t
+from bot.render import plain_text
 from bot.replies import reply
 
 FORMS_KEY = "_forms"
 
-TEXT = filters.TEXT & ~filters.COMMAND
-"""Typed text that is not a command."""
-ANYTHING_ELSE = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-"""Any message but a command or a service message: what a state answers with a re-prompt."""
+NEW = ~filters.UpdateType.EDITED
+"""Not an edit: a retouched old message or a live location moving is no answer to a form."""
+TEXT = filters.TEXT & ~filters.COMMAND & NEW
+"""Typed text that is not a command (nor an edit)."""
+ANYTHING_ELSE = ~filters.COMMAND & ~filters.StatusUpdate.ALL & NEW
+"""Any new message but a command or a service message: what a state answers with a re-prompt."""
 
 Callback = Callable[[Update, FieldContext], Coroutine[Any, Any, Any]]
 D = TypeVar("D", bound=CallbackData)
+T = TypeVar("T")
 
 
 def _chat_key(update: Update) -> str | None:
     chat = update.effective_chat
     return str(chat.id) if chat is not None else None
+
+
+def _edited(update: Update) -> bool:
+    return bool(
+        update.edited_message or update.edited_channel_post or update.edited_business_message
+    )
 
 
 class Form(ConversationHandler[Any]):
@@ -71,6 +88,8 @@ class Form(ConversationHandler[Any]):
         if result is None or not isinstance(update, Update):
             return result
         handler = result[2]
+        if isinstance(handler, CommandHandler) and _edited(update):
+            return None  # a message edited into /cancel or /lead is not a command given now
         if handler in self.entry_points:
             return result
         current = self.current_form(update)
@@ -103,13 +122,38 @@ async def answer_and_clear(update: Update) -> None:
         await query.edit_message_reply_markup(None)
 
 
-async def tapped(update: Update, kind: type[D]) -> D | None:
-    """The ``kind`` button behind ``update``, answered and cleared; None if it is not one."""
+def pressed(update: Update, kind: type[D]) -> D | None:
+    """The ``kind`` button behind ``update``, not answered yet; None if it is not one."""
     query = update.callback_query
-    data = kind.parse(query.data if query else None)
+    return kind.parse(query.data if query else None)
+
+
+async def tapped(update: Update, kind: type[D]) -> D | None:
+    """The ``kind`` button behind ``update``, answered and cleared; None if it is not one.
+
+    Only for a step that cannot be refused; one that calls storage uses ``then_clear``.
+    """
+    data = pressed(update, kind)
     if data is not None:
         await answer_and_clear(update)
     return data
+
+
+async def then_clear(update: Update, step: Awaitable[T]) -> T:
+    """Run the step a button asked for, then answer the tap and clear its keyboard.
+
+    If the step is refused (a ``DomainError``), the tap is still unanswered, so the error
+    handler's alert reaches the person, and the buttons stay to try again.
+    """
+    result = await step
+    await answer_and_clear(update)
+    return result
+
+
+async def alert(update: Update, text: str) -> None:
+    """Answer a tap with a pop-up and leave its keyboard as it is (nothing moved on)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(plain_text(text), show_alert=True)
 
 
 def reprompt(state: object, key: str) -> Callback:

@@ -17,13 +17,12 @@ stateDiagram-v2
     CONFIRM --> EDIT: Edit
     EDIT --> CUSTOMER: a field (CUSTOMER…WHEN, or ATTACH), then back to CONFIRM
 ```
-Any state: /cancel or Cancel leaves without saving.
+Any state: /cancel or Cancel leaves without saving. The states, the draft and the questions
+several steps ask live in ``followups_steps``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
 from telegram import Update
@@ -52,101 +51,31 @@ from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import followups as views
 from handlers.customers_card import send_card
-from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
-from storage import followups, teams
-from storage.followups import Attachment, CustomerChoice, FollowUpDraft
+from handlers.flow import (
+    ANYTHING_ELSE,
+    TEXT,
+    answer_and_clear,
+    conversation,
+    pressed,
+    reprompt,
+    tapped,
+    then_clear,
+)
+from handlers.followups_steps import (
+    DRAFT,
+    MEDIA,
+    State,
+    as_draft,
+    ask,
+    ask_next,
+    begin,
+    draft_of,
+    show_summary,
+    team_zone,
+)
+from storage import followups
 from storage.followups_when import parse_when
-from storage.models import FollowUpKind, Role
-
-DRAFT = "followup"
-MEDIA = filters.PHOTO | filters.VOICE
-
-
-class State(IntEnum):
-    CUSTOMER = 1
-    KIND = 2
-    NOTE = 3
-    ATTACH = 4
-    NEXT = 5
-    WHEN = 6
-    CONFIRM = 7
-    EDIT = 8
-
-
-def _draft(context: FieldContext) -> dict[str, Any]:
-    draft = context.drafts.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = context.drafts[DRAFT] = {}
-    return draft
-
-
-def _as_draft(draft: dict[str, Any]) -> FollowUpDraft:
-    attachment = draft.get("attachment")
-    when = draft.get("when")
-    return FollowUpDraft(
-        customer_id=int(draft["customer_id"]),
-        kind=FollowUpKind(draft["kind"]),
-        note=str(draft.get("note") or ""),
-        attachment=Attachment(**attachment) if isinstance(attachment, dict) else None,
-        next_step=draft.get("next"),
-        next_step_at=datetime.fromisoformat(when) if when else None,
-        task_id=draft.get("task_id"),
-    )
-
-
-async def _summary(update: Update, context: FieldContext) -> int:
-    """The draft as it will be saved, and whether it counts."""
-    draft = _draft(context)
-    if "customer_id" not in draft or "kind" not in draft:
-        await reply(update, t(context.lang, "flow.expired"))
-        return ConversationHandler.END
-    draft["editing"] = False
-    result = _as_draft(draft)
-    preview = await followups.preview(context.require_actor(), result)
-    await reply(update, *views.draft_summary(context.lang, result, preview))
-    return State.CONFIRM
-
-
-async def _then(update: Update, context: FieldContext, ask: State) -> int:
-    """Ask the next field in order — or, when a field was being edited, show the draft."""
-    if _draft(context).get("editing"):
-        return await _summary(update, context)
-    return await _ask(update, context, ask)
-
-
-async def _ask(update: Update, context: FieldContext, state: State) -> int:
-    lang, draft = context.lang, _draft(context)
-    draft["at"] = state.value
-    if state is State.CUSTOMER:
-        choices = await followups.recent_customers(context.require_actor())
-        await reply(update, *views.customer_picker(lang, choices, None))
-    elif state is State.KIND:
-        await reply(update, *views.kind_prompt(lang, str(draft.get("customer_name", ""))))
-    elif state is State.NOTE:
-        attachment = draft.get("attachment")
-        kind = attachment["kind"] if isinstance(attachment, dict) else None
-        await reply(update, *views.note_prompt(lang, kind))
-    elif state is State.ATTACH:
-        await reply(update, *views.attachment_prompt(lang, bool(draft.get("attachment"))))
-    elif state is State.NEXT:
-        await reply(update, *views.next_prompt(lang))
-    elif state is State.WHEN:
-        await reply(update, *views.when_prompt(lang, await _zone(context)))
-    return state
-
-
-async def _zone(context: FieldContext) -> str:
-    actor = context.require_actor()
-    return await teams.team_timezone(actor.team_id, context.services.settings.timezone)
-
-
-def _begin(context: FieldContext, choice: CustomerChoice, task_id: int | None = None) -> None:
-    context.drafts[DRAFT] = {
-        "customer_id": choice.id,
-        "customer_name": choice.name,
-        "task_id": task_id,
-    }
-
+from storage.models import Role
 
 # ----- entering the form -----
 
@@ -157,7 +86,7 @@ async def start(update: Update, context: FieldContext) -> int:
     context.drafts[DRAFT] = {}
     words = " ".join(context.args or [])
     if not words.strip():
-        return await _ask(update, context, State.CUSTOMER)
+        return await ask(update, context, State.CUSTOMER)
     choices = await followups.search_customers(context.require_actor(), words)
     await reply(update, *views.customer_picker(context.lang, choices, words))
     return State.CUSTOMER
@@ -172,8 +101,8 @@ async def from_card(update: Update, context: FieldContext) -> int | None:
         return None
     choice = await followups.pick_customer(context.require_actor(), data.customer_id)
     await query.answer()
-    _begin(context, choice)
-    return await _ask(update, context, State.KIND)
+    begin(context, choice)
+    return await ask(update, context, State.KIND)
 
 
 @requires(Role.REP, Role.MANAGER)
@@ -185,8 +114,8 @@ async def from_task(update: Update, context: FieldContext) -> int | None:
         return None
     choice = await followups.task_customer(context.require_actor(), data.task_id)
     await query.answer()
-    _begin(context, choice, data.task_id)
-    return await _ask(update, context, State.KIND)
+    begin(context, choice, data.task_id)
+    return await ask(update, context, State.KIND)
 
 
 # ----- the fields -----
@@ -202,29 +131,31 @@ async def customer_search(update: Update, context: FieldContext) -> State:
 
 async def customer_picked(update: Update, context: FieldContext) -> int:
     """A customer button (checked before the buttons go: a refusal leaves them usable)."""
-    query = update.callback_query
-    picked = PickCustomer.parse(query.data if query else None)
+    picked = pressed(update, PickCustomer)
     if picked is None:
         return State.CUSTOMER
-    choice = await followups.pick_customer(context.require_actor(), picked.customer_id)
-    await answer_and_clear(update)
-    draft = _draft(context)
+    return await then_clear(update, _chose_customer(update, context, picked.customer_id))
+
+
+async def _chose_customer(update: Update, context: FieldContext, customer_id: int) -> int:
+    choice = await followups.pick_customer(context.require_actor(), customer_id)
+    draft = draft_of(context)
     draft["customer_id"], draft["customer_name"] = choice.id, choice.name
     draft["task_id"] = None  # a task belongs to the customer it was opened for
-    return await _then(update, context, State.KIND)
+    return await ask_next(update, context, State.KIND)
 
 
 async def kind_picked(update: Update, context: FieldContext) -> int:
     picked = await tapped(update, PickKind)
     if picked is None:
         return State.KIND
-    _draft(context)["kind"] = picked.kind.value
-    return await _then(update, context, State.NOTE)
+    draft_of(context)["kind"] = picked.kind.value
+    return await ask_next(update, context, State.NOTE)
 
 
 async def note_typed(update: Update, context: FieldContext) -> int:
-    _draft(context)["note"] = followups.clean_note(text_of(update))
-    return await _then(update, context, State.NEXT)
+    draft_of(context)["note"] = followups.clean_note(text_of(update))
+    return await ask_next(update, context, State.NEXT)
 
 
 def _attachment(update: Update) -> tuple[dict[str, str], str]:
@@ -244,34 +175,34 @@ def _attachment(update: Update) -> tuple[dict[str, str], str]:
 async def note_media(update: Update, context: FieldContext) -> int:
     """A photo or voice message: kept; its caption is the note, else the note is asked."""
     kept, caption = _attachment(update)
-    draft = _draft(context)
+    draft = draft_of(context)
     draft["attachment"] = kept
     if caption.strip():
         draft["note"] = followups.clean_note(caption)
-        return await _then(update, context, State.NEXT)
-    return await _ask(update, context, State.NOTE)
+        return await ask_next(update, context, State.NEXT)
+    return await ask(update, context, State.NOTE)
 
 
 async def attachment_sent(update: Update, context: FieldContext) -> int:
     kept, caption = _attachment(update)
-    draft = _draft(context)
+    draft = draft_of(context)
     draft["attachment"] = kept
     if caption.strip() and not draft.get("note"):
         draft["note"] = followups.clean_note(caption)
-    return await _summary(update, context)
+    return await show_summary(update, context)
 
 
 async def next_typed(update: Update, context: FieldContext) -> int:
-    _draft(context)["next"] = followups.clean_next_step(text_of(update))
-    return await _ask(update, context, State.WHEN)
+    draft_of(context)["next"] = followups.clean_next_step(text_of(update))
+    return await ask(update, context, State.WHEN)
 
 
 async def when_typed(update: Update, context: FieldContext) -> int:
     """A date and time in the team's zone; the past or nonsense is refused with examples."""
     now = context.services.clock.now()
-    moment = parse_when(text_of(update), now=now, zone=await _zone(context))
-    _draft(context)["when"] = moment.isoformat()
-    return await _summary(update, context)
+    moment = parse_when(text_of(update), now=now, zone=await team_zone(context))
+    draft_of(context)["when"] = moment.isoformat()
+    return await show_summary(update, context)
 
 
 async def skipped(update: Update, context: FieldContext) -> int:
@@ -279,7 +210,7 @@ async def skipped(update: Update, context: FieldContext) -> int:
     note only once a photo or voice message says what happened."""
     query = update.callback_query
     data = SkipStep.parse(query.data if query else None)
-    draft = _draft(context)
+    draft = draft_of(context)
     at = State(draft.get("at", State.NOTE))
     if query is None or data is None or SKIPPABLE.get(data.step) is not at:
         if query is not None:
@@ -288,16 +219,16 @@ async def skipped(update: Update, context: FieldContext) -> int:
     await answer_and_clear(update)
     if at is State.NOTE:
         if not draft.get("attachment"):
-            return await _ask(update, context, State.NOTE)
+            return await ask(update, context, State.NOTE)
         draft["note"] = ""
-        return await _then(update, context, State.NEXT)
+        return await ask_next(update, context, State.NEXT)
     if at is State.ATTACH:
         draft["attachment"] = None
     elif at is State.NEXT:
         draft["next"] = draft["when"] = None
     else:
         draft["when"] = None
-    return await _summary(update, context)
+    return await show_summary(update, context)
 
 
 # ----- the draft -----
@@ -313,10 +244,13 @@ async def save(update: Update, context: FieldContext) -> int:
         await answer_and_clear(update)
         await reply(update, t(context.lang, "flow.expired"))
         return ConversationHandler.END
+    return await then_clear(update, _save(update, context, draft))
+
+
+async def _save(update: Update, context: FieldContext, draft: dict[str, Any]) -> int:
     logged = await followups.log_followup(
-        context.require_actor(), _as_draft(draft), now=context.services.clock.now()
+        context.require_actor(), as_draft(draft), now=context.services.clock.now()
     )
-    await answer_and_clear(update)
     context.drafts.pop(DRAFT, None)
     await reply(update, views.saved_text(context.lang, logged))
     await send_card(update, context, logged.customer_id)
@@ -347,12 +281,12 @@ async def edit_field(update: Update, context: FieldContext) -> int:
     picked = await tapped(update, EditFollowUpField)
     if picked is None or picked.field not in FIELD_STATES:
         return State.EDIT
-    draft = _draft(context)
+    draft = draft_of(context)
     draft["editing"] = True
     state = FIELD_STATES[picked.field]
     if state is State.WHEN and not draft.get("next"):
         state = State.NEXT  # a date belongs to a next step: ask for the step first
-    return await _ask(update, context, state)
+    return await ask(update, context, state)
 
 
 def _state(state: State, key: str, *handlers: BaseHandler[Any, Any, Any]) -> list[Any]:

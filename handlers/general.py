@@ -106,9 +106,14 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
 
 # Registered last in the group, in this order: catch what no feature handler claimed.
 def fallbacks() -> list[BaseHandler[Any, Any, Any]]:
-    """Registered last: they catch what no feature handler claimed."""
+    """Registered last: they catch what no feature handler claimed.
+
+    An edited message is nobody's new input (a retouched old message, a live location
+    moving): it gets no answer at all.
+    """
+    fresh = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
     return [
-        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
+        MessageHandler(fresh & filters.COMMAND, unknown_command),
+        MessageHandler(fresh & ~filters.StatusUpdate.ALL, not_understood),
         CallbackQueryHandler(stale_button),
     ]

@@ -51,7 +51,7 @@ from bot.views.leads import (
     summary_buttons,
     summary_text,
 )
-from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, pressed, reprompt, then_clear
 from handlers.leads_away import handlers as away_handlers
 from handlers.leads_cards import handlers as card_handlers
 from handlers.leads_import import handlers as import_handlers
@@ -182,25 +182,29 @@ async def got_industry(update: Update, context: FieldContext) -> int:
 
 async def picked(update: Update, context: FieldContext) -> int | None:
     """A region, industry or campaign button (or Skip)."""
-    query = update.callback_query
-    pick = LeadFormPick.parse(query.data if query else None)
+    pick = pressed(update, LeadFormPick)
     draft = _draft(context)
-    if query is None or pick is None or pick.field not in ("region", "industry", "campaign"):
+    if pick is None or pick.field not in ("region", "industry", "campaign"):
         return None
-    await answer_and_clear(update)
     if pick.field == "campaign":
         offered = {c[0] for c in draft.get("campaigns", [])}
         draft["campaign_id"] = pick.index if pick.index in offered else None
     else:
         options = draft.get(f"{pick.field}s", [])
         draft[pick.field] = options[pick.index] if 0 <= pick.index < len(options) else None
-    return await _next(update, context, pick.field)
+    return await then_clear(update, _next(update, context, pick.field))
 
 
 async def save(update: Update, context: FieldContext) -> int:
-    """Save: route a manager's lead, keep a rep's; tell the assignee and, if it waits, managers."""
+    """Save; a duplicate that appeared meanwhile is refused on the button, the draft kept."""
+    if pressed(update, LeadFormSave) is None:
+        return State.SUMMARY
+    return await then_clear(update, _save(update, context))
+
+
+async def _save(update: Update, context: FieldContext) -> int:
+    """Route a manager's lead, keep a rep's; tell the assignee and, if it waits, managers."""
     actor, lang = context.require_actor(), context.lang
-    await answer_and_clear(update)
     draft = _draft(context)
     created = await leads.create_lead(
         actor, _as_draft(draft), now=context.services.clock.now(), rng=random.Random()
@@ -216,13 +220,17 @@ async def save(update: Update, context: FieldContext) -> int:
 
 async def edit(update: Update, context: FieldContext) -> int:
     """Edit: list the fields, or ask the chosen one again."""
-    choice = await tapped(update, LeadFormEdit)
+    choice = pressed(update, LeadFormEdit)
     if choice is None:
         return State.SUMMARY
-    if choice.field is None or choice.field not in ASKS:
+    return await then_clear(update, _edit(update, context, choice.field))
+
+
+async def _edit(update: Update, context: FieldContext, field: str | None) -> int:
+    if field is None or field not in ASKS:
         await reply(update, t(context.lang, "leads.ask_edit"), edit_buttons(context.lang))
         return State.SUMMARY
-    return await _ask(update, context, choice.field)
+    return await _ask(update, context, field)
 
 
 def _need(field: str) -> MessageHandler[Any, Any]:

@@ -51,7 +51,7 @@ from bot.views.leads import (
     progress_text,
     team_buttons,
 )
-from handlers.flow import ANYTHING_ELSE, conversation, reprompt, tapped
+from handlers.flow import ANYTHING_ELSE, conversation, pressed, reprompt, tapped, then_clear
 from handlers.leads_notify import announce
 from storage import lead_import, teams
 from storage.access import Invalid
@@ -195,10 +195,10 @@ async def start(update: Update, context: FieldContext) -> int:
 
 
 async def team_picked(update: Update, context: FieldContext) -> int:
-    picked = await tapped(update, ImportForTeam)
+    picked = pressed(update, ImportForTeam)
     if picked is None:
         return State.TEAM
-    return await _for_team(update, context, picked.team_id)
+    return await then_clear(update, _for_team(update, context, picked.team_id))
 
 
 async def campaign_picked(update: Update, context: FieldContext) -> int:

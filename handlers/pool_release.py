@@ -30,7 +30,15 @@ from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import pool as views
-from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt, tapped
+from handlers.flow import (
+    ANYTHING_ELSE,
+    TEXT,
+    answer_and_clear,
+    conversation,
+    pressed,
+    reprompt,
+    then_clear,
+)
 from handlers.pool_notify import language, tell
 from storage import pool_claims
 from storage.access import NotFound
@@ -61,15 +69,17 @@ async def start(update: Update, context: FieldContext) -> State | None:
 
 async def reason_picked(update: Update, context: FieldContext) -> int:
     """A reason button: release now, or ask for the words when it is "Other…"."""
-    payload = await tapped(update, PickReleaseReason)
+    payload = pressed(update, PickReleaseReason)
     if payload is None:
         return State.REASON
     if payload.reason is ReleaseReason.OTHER:
+        await answer_and_clear(update)
         name = (context.drafts.get(DRAFT) or {}).get("name", "")
         context.drafts[DRAFT] = {"customer_id": payload.customer_id, "name": name}
         await reply(update, t(context.lang, "pool.release.ask_note", name=name))
         return State.NOTE
-    return await _release(update, context, payload.customer_id, payload.reason, None)
+    step = _release(update, context, payload.customer_id, payload.reason, None)
+    return await then_clear(update, step)
 
 
 async def note_typed(update: Update, context: FieldContext) -> int:

@@ -32,7 +32,7 @@ from bot.i18n import t
 from bot.keyboards import time_zones
 from bot.render import team_line, team_overview, truncate
 from bot.replies import reply, text_of
-from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt, tapped
+from handlers.flow import ANYTHING_ELSE, TEXT, conversation, pressed, reprompt, then_clear
 from storage import teams
 from storage.models import Role
 
@@ -75,10 +75,10 @@ async def got_name(update: Update, context: FieldContext) -> State:
 
 async def zone_button(update: Update, context: FieldContext) -> int:
     """A zone picked from the buttons."""
-    picked = await tapped(update, PickTeamZone)
+    picked = pressed(update, PickTeamZone)
     if picked is None:
         return State.ZONE
-    return await _create(update, context, picked.zone)
+    return await then_clear(update, _create(update, context, picked.zone))
 
 
 async def zone_typed(update: Update, context: FieldContext) -> int:

@@ -37,7 +37,16 @@ from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import tickets as views
-from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
+from handlers.flow import (
+    ANYTHING_ELSE,
+    TEXT,
+    answer_and_clear,
+    conversation,
+    pressed,
+    reprompt,
+    tapped,
+    then_clear,
+)
 from handlers.tickets_agent import handlers as agent_handlers
 from handlers.tickets_customer import INBOX
 from handlers.tickets_customer import handlers as customer_handlers
@@ -181,10 +190,10 @@ async def photos_done(update: Update, context: FieldContext) -> State:
 
 
 async def contact_picked(update: Update, context: FieldContext) -> int:
-    picked = await tapped(update, PickContact)
+    picked = pressed(update, PickContact)
     if picked is None:
         return State.CONTACT
-    return await _open(update, context, picked.preference)
+    return await then_clear(update, _open(update, context, picked.preference))
 
 
 async def contact_typed(update: Update, context: FieldContext) -> int:

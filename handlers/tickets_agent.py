@@ -37,6 +37,7 @@ from bot.context import FieldContext
 from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import tickets as views
+from bot.views import tickets_stats as stats_views
 from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
 from handlers.tickets_notify import answer, deliver, edit, first_of_album, photo_of, reply_private
 from storage import tickets, tickets_agent, tickets_assign, tickets_stats
@@ -235,7 +236,7 @@ async def service_stats(update: Update, context: FieldContext) -> None:
     """/servicestats: volume, SLA times, breaches and ratings of the last 30 days."""
     now = context.services.clock.now()
     found = await tickets_stats.service_stats(context.require_actor(), 30, now=now)
-    await reply_private(update, context, *views.stats(context.lang, found))
+    await reply_private(update, context, *stats_views.stats(context.lang, found))
 
 
 @requires(Role.MANAGER)
@@ -247,7 +248,7 @@ async def stats_period(update: Update, context: FieldContext) -> None:
     now = context.services.clock.now()
     found = await tickets_stats.service_stats(context.require_actor(), wanted.days, now=now)
     await query.answer()
-    await edit(query, *views.stats(context.lang, found))
+    await edit(query, *stats_views.stats(context.lang, found))
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

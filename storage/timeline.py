@@ -4,7 +4,8 @@ everything that happened to it, newest first, a page at a time.
 Seven sources — pool events, follow-ups, check-ins, stage changes, contracts, payments and
 tickets — are each read with one query limited to what the requested page needs, then merged.
 Page *n* therefore costs seven queries whatever the customer's history; pages are capped at
-``MAX_PAGE`` so a forged button cannot ask for an unbounded read.
+``MAX_PAGE`` so a forged button cannot ask for an unbounded read. The follow-up a check-in
+records (``FollowUp.checkin_id``) is shown once, as that check-in.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from storage.models import (
     Team,
     Ticket,
 )
+from storage.stages import guide
 
 PAGE_SIZE = 6
 MAX_PAGE = 40
@@ -84,7 +86,7 @@ async def entries(customer_id: int, zone: str, page: int, size: int = PAGE_SIZE)
             )
         )
     for followup in (
-        await FollowUp.filter(customer_id=customer_id)
+        await FollowUp.filter(customer_id=customer_id, checkin_id=None)  # not a check-in's own
         .select_related("rep")
         .order_by("-occurred_at", "-id")
         .limit(need)
@@ -122,7 +124,7 @@ async def entries(customer_id: int, zone: str, page: int, size: int = PAGE_SIZE)
                 change.changed_at,
                 "stage",
                 _name(change.actor),
-                {"deal": change.opportunity.title, "stage": change.to_stage.code},
+                {"deal": change.opportunity.title, "stage": guide(change.to_stage)},
             )
         )
     for contract in (

@@ -1,8 +1,9 @@
 """``BotApiEmulator``: a Telegram Bot API server for one bot, plus the simulated humans.
 
 The bot under test talks HTTP to it exactly as to ``api.telegram.org``; tests and the web
-sandbox drive the humans through the methods of :class:`SimulationMixin` and read the chats
-back with :meth:`BotApiEmulator.messages`.
+sandbox drive the humans through the methods of :class:`SimulationMixin` (and
+:class:`SharingMixin`: voice, live locations) and read the chats back with
+:meth:`BotApiEmulator.messages`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.emulator.methods import REGISTRY
 from bot.emulator.methods.bot_settings import scope_key
 from bot.emulator.methods.registry import Described
 from bot.emulator.server import RawParams, build_app
-from bot.emulator.simulation import SimulationMixin
+from bot.emulator.sharing import SharingMixin
 from bot.emulator.spec import UploadedFile, load_spec
 from bot.emulator.state import Listener, SimChat, SimMessage, SimUser, World
 from bot.emulator.updates import UpdateQueue
@@ -76,7 +77,7 @@ def _summarise(raw: RawParams) -> dict[str, Any]:
     return out
 
 
-class BotApiEmulator(SimulationMixin):
+class BotApiEmulator(SharingMixin):
     """An in-process Telegram Bot API for one bot token."""
 
     def __init__(

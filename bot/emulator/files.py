@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # The first bytes of real file_ids encode the file type; mimic them for realism.
-_KIND_PREFIX = {"photo": "AgAC", "document": "BQAC", "audio": "CQAC", "video": "BAAC"}
+_KIND_PREFIX = {
+    "photo": "AgAC",
+    "document": "BQAC",
+    "audio": "CQAC",
+    "video": "BAAC",
+    "voice": "AwAC",
+}
 # Telegram's PhotoSize kinds: "s" fits 90px, "m" 320px, "x" 1280px here (largest last).
 _PHOTO_SIZES = (("s", 90), ("m", 320), ("x", 1280))
 
@@ -35,6 +41,7 @@ class StoredFile:
     mime_type: str | None = None
     width: int | None = None
     height: int | None = None
+    duration: int | None = None  # voice messages: seconds
     # For photo sizes: the file_ids of the whole PhotoSize list this size belongs to.
     photo_group: tuple[str, ...] = ()
 
@@ -71,6 +78,17 @@ class StoredFile:
         if self.mime_type:
             doc["mime_type"] = self.mime_type
         return doc
+
+    def as_voice(self) -> dict[str, Any]:
+        voice: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": self.duration or 0,
+            "file_size": self.file_size,
+        }
+        if self.mime_type:
+            voice["mime_type"] = self.mime_type
+        return voice
 
 
 class FileStore:
@@ -134,6 +152,19 @@ class FileStore:
             )
         )
 
+    def add_voice(self, data: bytes, mime_type: str | None, duration: int | None) -> StoredFile:
+        """A voice message; without ``duration`` it is read from an OGG or WAV header."""
+        seconds = duration if duration is not None else audio_duration(data)
+        if not mime_type or not mime_type.startswith("audio/"):
+            mime_type = "audio/ogg"
+        file_id, unique = self._next_ids("voice", data, "")
+        path = f"voice/file_{self._serial}.oga"
+        return self._store(
+            StoredFile(
+                file_id, unique, "voice", data, path, mime_type=mime_type, duration=seconds or 0
+            )
+        )
+
     def get(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)
 
@@ -169,3 +200,49 @@ def image_size(data: bytes) -> tuple[int, int] | None:
                 return int(w), int(h)
             i += 2 + length
     return None
+
+
+def audio_duration(data: bytes) -> int | None:
+    """Whole seconds (rounded) of an OGG Opus/Vorbis or a PCM WAV file, from its headers;
+    ``None`` for anything else (a Telegram client measures the recording instead)."""
+    if data[:4] == b"OggS":
+        return _ogg_duration(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return _wav_duration(data)
+    return None
+
+
+def _ogg_duration(data: bytes) -> int | None:
+    """The last page's granule position over the sample rate (Opus: 48 kHz less pre-skip)."""
+    granule, i = -1, 0
+    while i + 27 <= len(data) and data[i : i + 4] == b"OggS":
+        granule = struct.unpack("<q", data[i + 6 : i + 14])[0]
+        segments = data[i + 27 : i + 27 + data[i + 26]]
+        i += 27 + len(segments) + sum(segments)
+    opus = data.find(b"OpusHead")
+    vorbis = data.find(b"\x01vorbis")
+    if opus >= 0 and opus + 12 <= len(data):
+        pre_skip = struct.unpack("<H", data[opus + 10 : opus + 12])[0]
+        samples, rate = granule - pre_skip, 48_000
+    elif vorbis >= 0 and vorbis + 16 <= len(data):
+        samples, rate = granule, int(struct.unpack("<I", data[vorbis + 12 : vorbis + 16])[0])
+    else:
+        return None
+    return round(samples / rate) if samples >= 0 and rate else None
+
+
+def _wav_duration(data: bytes) -> int | None:
+    """The ``data`` chunk's size over the ``fmt `` chunk's byte rate."""
+    byte_rate = size = None
+    i = 12
+    while i + 8 <= len(data):
+        kind, length = data[i : i + 4], int(struct.unpack("<I", data[i + 4 : i + 8])[0])
+        if kind == b"fmt " and i + 20 <= len(data):
+            byte_rate = int(struct.unpack("<I", data[i + 16 : i + 20])[0])
+        elif kind == b"data":
+            size = min(length, len(data) - i - 8)
+            break
+        i += 8 + length + (length & 1)
+    if not byte_rate or size is None:
+        return None
+    return round(size / byte_rate)

@@ -23,6 +23,8 @@ MIN_MEDIA_GROUP = 2
 MAX_MEDIA_GROUP = 10
 MAX_COMMANDS = 100
 CALLBACK_QUERY_TTL_SECONDS = 15 * 60
+LIVE_PERIOD_RANGE = (60, 86400)  # seconds a live location may be shared for
+LIVE_UNTIL_STOPPED = 0x7FFFFFFF  # the live_period of "until I turn it off"
 
 # "Exactly one of the fields other than text, icon_custom_emoji_id, and style must be used"
 _NON_ACTION_FIELDS = frozenset({"text", "icon_custom_emoji_id", "style"})
@@ -41,6 +43,11 @@ def check_caption_length(caption: str) -> None:
 def check_callback_answer_text(text: str | None) -> None:
     if text is not None and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
         raise bad_request("MESSAGE_TOO_LONG")
+
+
+def is_live_period(seconds: int) -> bool:
+    low, high = LIVE_PERIOD_RANGE
+    return low <= seconds <= high or seconds == LIVE_UNTIL_STOPPED
 
 
 def check_media_group_size(count: int) -> None:

@@ -77,7 +77,7 @@ def message_json(world: World, message: SimMessage, *, with_reply: bool = True) 
         out["text"] = message.text
         if message.entities:
             out["entities"] = message.entities
-    for key in ("photo", "document", "location", "venue", "contact"):
+    for key in ("photo", "document", "voice", "location", "venue", "contact"):
         value = getattr(message, key)
         if value is not None:
             out[key] = value

@@ -17,7 +17,7 @@ from typing import Any
 from bot.emulator.errors import ApiError
 from bot.emulator.files import FileStore
 from bot.emulator.formatting import format_text
-from bot.emulator.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, inline_buttons
+from bot.emulator.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, inline_buttons, is_live_period
 from bot.emulator.methods.common import entities_json
 from bot.emulator.serialize import member_json, message_json
 from bot.emulator.spec import ApiSpec
@@ -173,6 +173,10 @@ class SimulationMixin:
         chat: ChatRef | None = None,
         forward_origin: Origin = None,
     ) -> dict[str, Any] | None:
+        """A location; with ``live_period`` (60–86400 s, or ``LIVE_UNTIL_STOPPED``) a live one
+        that ``move_live_location``/``stop_live_location`` then edit."""
+        if live_period is not None and not is_live_period(live_period):
+            raise ValueError("a live location is shared for 60 to 86400 s, or until stopped")
         location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
         if horizontal_accuracy is not None:
             location["horizontal_accuracy"] = horizontal_accuracy

@@ -68,6 +68,7 @@ class SimMessage:
     reply_markup: dict[str, Any] | None = None
     photo: list[dict[str, Any]] | None = None
     document: dict[str, Any] | None = None
+    voice: dict[str, Any] | None = None
     location: dict[str, Any] | None = None
     venue: dict[str, Any] | None = None
     contact: dict[str, Any] | None = None

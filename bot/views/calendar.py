@@ -1,5 +1,6 @@
-"""How the calendar plan is drawn (B5): the /plan pickers, day and week views, an entry,
-reminders, the morning agenda and the events of /ics.
+"""How the calendar plan is drawn (B5): day and week views, an entry, reminders, the morning
+agenda and the events of /ics, and the pieces they share with the /plan pickers
+(``bot.views.calendar_plan``).
 
 Functions take storage results and a language and return ``(text, keyboard)``; times are
 shown in the team's zone carried by the result.
@@ -12,47 +13,28 @@ from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Noop
 from bot.callbacks.calendar import (
     CalendarReps,
     CalendarView,
     CancelEntry,
     EntryDone,
     OpenEntry,
-    PlanCustomer,
-    PlanCustomers,
-    PlanDay,
-    PlanDuration,
-    PlanKind,
-    PlanMonth,
-    PlanNoNote,
-    PlanOtherDay,
-    PlanSave,
-    PlanTime,
-    PlanTimes,
     RescheduleEntry,
 )
 from bot.callbacks.checkin import CheckInVisit
 from bot.callbacks.customers import OpenCustomer
 from bot.i18n import Lang, t
-from bot.keyboards import button, cancel_row, pager
+from bot.keyboards import button
 from bot.render import truncate
-from storage.calendar import PLANNABLE, Clash, CustomerChoice, EntryView, PlanPreview
+from storage.calendar import Clash, EntryView
 from storage.calendar_entries import TEAM_SCOPE, CalendarPage, Change, Outcome, RepChoice
 from storage.calendar_ics import IcsEvent, UpcomingPlan
 from storage.calendar_reminders import Agenda
 from storage.calendar_time import (
-    DURATIONS,
-    PLAN_AHEAD_DAYS,
-    clock_text,
     day_code,
     local,
-    month_code,
-    month_grid,
-    shift_month,
 )
 from storage.models import CalendarKind, CalendarStatus
-from storage.paging import Page
 
 View = tuple[str, InlineKeyboardMarkup | None]
 Rows = list[list[InlineKeyboardButton]]
@@ -67,12 +49,12 @@ ON_SITE = (CalendarKind.VISIT, CalendarKind.MEETING)
 ENTRY_BUTTONS = 12
 
 
-def _markup(rows: Rows) -> InlineKeyboardMarkup | None:
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     kept = [row for row in rows if row]
     return InlineKeyboardMarkup(kept) if kept else None
 
 
-def _grid(buttons: list[InlineKeyboardButton], width: int) -> Rows:
+def grid(buttons: list[InlineKeyboardButton], width: int) -> Rows:
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
@@ -97,11 +79,11 @@ def entry_title(lang: Lang, kind: CalendarKind, customer: str) -> str:
     return f"{ICONS[kind]} {kind_name(lang, kind)} · {customer}"
 
 
-def _what(lang: Lang, item: EntryView | Clash) -> str:
+def what(lang: Lang, item: EntryView | Clash) -> str:
     return entry_title(lang, item.kind, item.customer)
 
 
-def _details(
+def details(
     lang: Lang, start: datetime, end: datetime, zone: str, address: str | None, note: str
 ) -> list[str]:
     """When (with the zone), where and the note: the body of every entry message."""
@@ -113,132 +95,31 @@ def _details(
     return lines
 
 
-def _reminder_line(lang: Lang, remind_at: datetime | None, zone: str) -> str:
+def reminder_line(lang: Lang, remind_at: datetime | None, zone: str) -> str:
     if remind_at is None:
         return t(lang, "calendar.entry.no_reminder")
     return t(lang, "calendar.entry.reminder", time=f"{local(remind_at, zone):%H:%M}")
 
 
-def _clash_lines(lang: Lang, clashes: Sequence[Clash], zone: str) -> list[str]:
+def clash_lines(lang: Lang, clashes: Sequence[Clash], zone: str) -> list[str]:
     if not clashes:
         return []
     lines = ["", t(lang, "calendar.clash.header")]
     for c in clashes:
         when = when_text(lang, c.starts_at, c.ends_at, zone)
-        lines.append(t(lang, "calendar.clash.line", what=_what(lang, c), when=when))
+        lines.append(t(lang, "calendar.clash.line", what=what(lang, c), when=when))
     return [*lines, t(lang, "calendar.clash.ask")]
 
 
-def _open(entry: EntryView) -> OpenEntry:
+def open_entry(entry: EntryView) -> OpenEntry:
     return OpenEntry(entry.id, entry.revision)
 
 
-def _day_of(entry: EntryView) -> CalendarView:
+def day_of(entry: EntryView) -> CalendarView:
     """The rep's calendar of the entry's day."""
     return CalendarView(
         entry.rep_id, day_code(local(entry.starts_at, entry.timezone).date()), False
     )
-
-
-# ----- the /plan form --------------------------------------------------------------------
-
-
-def customers_view(lang: Lang, page: Page[CustomerChoice], search: str) -> View:
-    if not page.items:
-        if not search:  # the form ends here: nothing to cancel
-            return t(lang, "calendar.plan.no_customers"), None
-        return t(lang, "calendar.plan.no_match", text=search), _markup([cancel_row(lang)])
-    key = "calendar.plan.ask_customer_found" if search else "calendar.plan.ask_customer"
-    rows: Rows = [[button(c.name, PlanCustomer(c.id))] for c in page.items]
-    rows += [pager(page, PlanCustomers), cancel_row(lang)]  # type: ignore[arg-type]
-    return t(lang, key, text=search, total=page.total), _markup(rows)
-
-
-def kind_view(lang: Lang, customer: str) -> View:
-    kinds = [button(f"{ICONS[k]} {kind_name(lang, k)}", PlanKind(k)) for k in PLANNABLE]
-    return t(lang, "calendar.plan.ask_kind", customer=customer), _markup([kinds, cancel_row(lang)])
-
-
-def month_view(lang: Lang, month: int, today: date, question: str) -> View:
-    """The date picker: ``question`` above a month, past days disabled, ‹ › between months."""
-    horizon = today + timedelta(days=PLAN_AHEAD_DAYS)
-    name = t(lang, f"calendar.month.{month % 100}")
-    blank = button(" ", Noop())
-    nav = [
-        button("‹", PlanMonth(shift_month(month, -1))) if month > month_code(today) else blank,
-        button(t(lang, "calendar.month_title", month=name, year=month // 100), Noop()),
-        button("›", PlanMonth(shift_month(month, 1))) if month < month_code(horizon) else blank,
-    ]
-    rows: Rows = [nav, [button(t(lang, f"calendar.wd.{i}"), Noop()) for i in range(7)]]
-    for week in month_grid(month):
-        row = []
-        for day in week:
-            if day is None or day < today or day > horizon:
-                row.append(button("·" if day is None else "×", Noop()))
-            else:
-                label = f"({day.day})" if day == today else str(day.day)
-                row.append(button(label, PlanDay(day_code(day))))
-        rows.append(row)
-    rows.append(cancel_row(lang))
-    return question + "\n" + t(lang, "calendar.plan.ask_day"), _markup(rows)
-
-
-def times_view(lang: Lang, day: date, pages: list[list[int]], page: int, zone: str) -> View:
-    page = min(max(page, 0), len(pages) - 1)
-    rows = _grid([button(clock_text(m), PlanTime(m)) for m in pages[page]], 4)
-    nav = []
-    if page > 0:
-        nav.append(button(t(lang, "calendar.btn.earlier"), PlanTimes(page - 1)))
-    if page + 1 < len(pages):
-        nav.append(button(t(lang, "calendar.btn.later"), PlanTimes(page + 1)))
-    rows += [nav, [button(t(lang, "calendar.btn.other_day"), PlanOtherDay())], cancel_row(lang)]
-    key = "calendar.plan.ask_time" if pages[page] else "calendar.plan.ask_time_typed"
-    return t(lang, key, date=date_text(lang, day), zone=zone), _markup(rows)
-
-
-def duration_view(lang: Lang) -> View:
-    picks = [button(t(lang, f"calendar.duration.{m}"), PlanDuration(m)) for m in DURATIONS]
-    return t(lang, "calendar.plan.ask_duration"), _markup([picks, cancel_row(lang)])
-
-
-def note_view(lang: Lang) -> View:
-    skip = [button(t(lang, "calendar.btn.no_note"), PlanNoNote())]
-    return t(lang, "calendar.plan.ask_note"), _markup([skip, cancel_row(lang)])
-
-
-def summary_view(lang: Lang, preview: PlanPreview) -> View:
-    zone, customer = preview.timezone, preview.customer
-    lines = [t(lang, "calendar.plan.summary"), entry_title(lang, preview.kind, customer.name)]
-    lines += _details(
-        lang, preview.starts_at, preview.ends_at, zone, customer.address, preview.note
-    )
-    lines.append(_reminder_line(lang, preview.remind_at, zone))
-    lines += _clash_lines(lang, preview.clashes, zone)
-    return truncate("\n".join(lines)), _save_buttons(lang, bool(preview.clashes))
-
-
-def _save_buttons(lang: Lang, clash: bool) -> InlineKeyboardMarkup | None:
-    save = button(t(lang, "calendar.btn.keep" if clash else "calendar.btn.save"), PlanSave(clash))
-    other = button(t(lang, "calendar.btn.other_time"), PlanOtherDay())
-    return _markup([[save], [other], cancel_row(lang)])
-
-
-def move_clash_view(lang: Lang, change: Change, new_start: datetime) -> View:
-    """A reschedule that clashes: where it would go, what it meets, keep or pick again."""
-    entry = change.entry
-    when = when_text(lang, new_start, new_start + (entry.ends_at - entry.starts_at), entry.timezone)
-    lines = [t(lang, "calendar.move.confirm", what=_what(lang, entry), when=when)]
-    lines += _clash_lines(lang, change.clashes, entry.timezone)
-    return truncate("\n".join(lines)), _save_buttons(lang, True)
-
-
-def saved_view(lang: Lang, entry: EntryView, key: str = "calendar.plan.saved") -> View:
-    """After saving or moving: the entry in one line, with Open and its day."""
-    when = when_text(lang, entry.starts_at, entry.ends_at, entry.timezone)
-    text = t(lang, key, what=_what(lang, entry), when=when)
-    text += "\n" + _reminder_line(lang, entry.remind_at, entry.timezone)
-    day = button(t(lang, "calendar.btn.day"), _day_of(entry))
-    return text, _markup([[button(t(lang, "calendar.btn.open"), _open(entry)), day]])
 
 
 # ----- /calendar ---------------------------------------------------------------------------
@@ -246,7 +127,7 @@ def saved_view(lang: Lang, entry: EntryView, key: str = "calendar.plan.saved") -
 
 def _entry_line(lang: Lang, entry: EntryView) -> str:
     start, end = local(entry.starts_at, entry.timezone), local(entry.ends_at, entry.timezone)
-    line = f"{MARKS.get(entry.status, '')}{start:%H:%M}–{end:%H:%M} {_what(lang, entry)}"
+    line = f"{MARKS.get(entry.status, '')}{start:%H:%M}–{end:%H:%M} {what(lang, entry)}"
     return t(lang, "calendar.view.line", line=line)
 
 
@@ -287,8 +168,8 @@ def _calendar_buttons(lang: Lang, page: CalendarPage) -> InlineKeyboardMarkup | 
         start = local(entry.starts_at, zone)
         prefix = f"{t(lang, f'calendar.wd.{start.weekday()}')} " if page.week else ""
         who = f"{entry.rep_name}: " if scope == TEAM_SCOPE else ""
-        picks.append(button(f"{prefix}{start:%H:%M} {who}{entry.customer}"[:60], _open(entry)))
-    rows = _grid(picks, 2)
+        picks.append(button(f"{prefix}{start:%H:%M} {who}{entry.customer}"[:60], open_entry(entry)))
+    rows = grid(picks, 2)
 
     def go(label: str, days: int, week: bool, start: date = first) -> InlineKeyboardButton:
         return button(label, CalendarView(scope, day_code(start + timedelta(days=days)), week))
@@ -311,15 +192,15 @@ def _calendar_buttons(lang: Lang, page: CalendarPage) -> InlineKeyboardMarkup | 
         )
         rep = button(t(lang, "calendar.btn.pick_rep"), CalendarReps(day_code(first)))
         rows.append([rep] if scope == TEAM_SCOPE else [team, rep])
-    return _markup(rows)
+    return keyboard(rows)
 
 
 def reps_view(lang: Lang, reps: Sequence[RepChoice], day: int) -> View:
     if not reps:
         return t(lang, "calendar.view.no_reps"), None
-    rows = _grid([button(r.name, CalendarView(r.id, day, False)) for r in reps], 2)
+    rows = grid([button(r.name, CalendarView(r.id, day, False)) for r in reps], 2)
     rows.append([button(t(lang, "calendar.btn.team"), CalendarView(TEAM_SCOPE, day, False))])
-    return t(lang, "calendar.view.pick_rep"), _markup(rows)
+    return t(lang, "calendar.view.pick_rep"), keyboard(rows)
 
 
 # ----- one entry ---------------------------------------------------------------------------
@@ -327,14 +208,14 @@ def reps_view(lang: Lang, reps: Sequence[RepChoice], day: int) -> View:
 
 def entry_text(lang: Lang, entry: EntryView, *, show_rep: bool) -> str:
     status = t(lang, f"calendar.status.{entry.status.value}")
-    lines = [t(lang, "calendar.entry.header", what=_what(lang, entry), status=status)]
-    lines += _details(
+    lines = [t(lang, "calendar.entry.header", what=what(lang, entry), status=status)]
+    lines += details(
         lang, entry.starts_at, entry.ends_at, entry.timezone, entry.address, entry.note
     )
     if show_rep:
         lines.insert(2, t(lang, "calendar.entry.rep", name=entry.rep_name))
     if entry.status is CalendarStatus.PLANNED:
-        lines.append(_reminder_line(lang, entry.remind_at, entry.timezone))
+        lines.append(reminder_line(lang, entry.remind_at, entry.timezone))
     return truncate("\n".join(lines))
 
 
@@ -358,18 +239,18 @@ def entry_card(lang: Lang, entry: EntryView, viewer_id: int) -> View:
             ]
         )
         rows.append([button(t(lang, "calendar.btn.cancel_entry"), CancelEntry(*key, False))])
-    bottom = [button(t(lang, "calendar.btn.day"), _day_of(entry))]
+    bottom = [button(t(lang, "calendar.btn.day"), day_of(entry))]
     if entry.customer_id is not None:
         bottom.insert(0, button(t(lang, "calendar.btn.customer"), OpenCustomer(entry.customer_id)))
     text = entry_text(lang, entry, show_rep=entry.rep_id != viewer_id)
-    return text, _markup([*rows, bottom])
+    return text, keyboard([*rows, bottom])
 
 
 def cancel_confirm_view(lang: Lang, entry: EntryView) -> View:
     text = entry_text(lang, entry, show_rep=False) + "\n\n" + t(lang, "calendar.cancel.ask")
     yes = button(t(lang, "calendar.btn.cancel_yes"), CancelEntry(entry.id, entry.revision, True))
     back = button(t(lang, "calendar.btn.back"), OpenEntry(entry.id, entry.revision, True))
-    return text, _markup([[yes, back]])
+    return text, keyboard([[yes, back]])
 
 
 def stale_answer(lang: Lang, change: Change) -> str:
@@ -385,8 +266,8 @@ def rep_notice(lang: Lang, change: Change, action: str) -> View:
     """Tell the rep their manager changed one of their entries."""
     entry = change.entry
     when = when_text(lang, entry.starts_at, entry.ends_at, entry.timezone)
-    text = t(lang, f"calendar.notice.{action}", what=_what(lang, entry), when=when)
-    return text, _markup([[button(t(lang, "calendar.btn.open"), _open(entry))]])
+    text = t(lang, f"calendar.notice.{action}", what=what(lang, entry), when=when)
+    return text, keyboard([[button(t(lang, "calendar.btn.open"), open_entry(entry))]])
 
 
 # ----- reminders, agenda, /ics -------------------------------------------------------------
@@ -396,14 +277,14 @@ def reminder_view(lang: Lang, entry: EntryView, now: datetime) -> View:
     """The reminder before an entry (or just after its start, when the bot was late)."""
     minutes = round((entry.starts_at - now).total_seconds() / 60)
     key = "calendar.remind.in" if minutes >= 0 else "calendar.remind.started"
-    lines = [t(lang, key, minutes=abs(minutes), what=_what(lang, entry))]
-    lines += _details(
+    lines = [t(lang, key, minutes=abs(minutes), what=what(lang, entry))]
+    lines += details(
         lang, entry.starts_at, entry.ends_at, entry.timezone, entry.address, entry.note
     )
-    row = [button(t(lang, "calendar.btn.open"), _open(entry))]
+    row = [button(t(lang, "calendar.btn.open"), open_entry(entry))]
     if _checks_in(entry):
         row.append(button(t(lang, "calendar.btn.check_in"), CheckInVisit(entry.id, entry.revision)))
-    return truncate("\n".join(lines)), _markup([row])
+    return truncate("\n".join(lines)), keyboard([row])
 
 
 def agenda_view(lang: Lang, agenda: Agenda) -> View:
@@ -415,10 +296,10 @@ def agenda_view(lang: Lang, agenda: Agenda) -> View:
         if entry.address:
             lines.append(t(lang, "calendar.agenda.address", address=entry.address))
     picks = [
-        button(f"{local(e.starts_at, agenda.timezone):%H:%M} {e.customer}"[:60], _open(e))
+        button(f"{local(e.starts_at, agenda.timezone):%H:%M} {e.customer}"[:60], open_entry(e))
         for e in agenda.entries[:ENTRY_BUTTONS]
     ]
-    return truncate("\n".join(lines)), _markup(_grid(picks, 2))
+    return truncate("\n".join(lines)), keyboard(grid(picks, 2))
 
 
 def ics_events(lang: Lang, plan: UpcomingPlan) -> list[IcsEvent]:

@@ -38,7 +38,7 @@ from bot.callbacks.pool import (
 from bot.i18n import Lang, t
 from bot.keyboards import button, cancel_row, pager, rows
 from bot.render import local_time, truncate
-from bot.views.followups import stage_lines
+from bot.views.followups import stage_lines, stage_name
 from storage.cards import CardActions, CustomerCard
 from storage.customers import CustomerHit
 from storage.models import Tier
@@ -204,7 +204,7 @@ def _business(lang: Lang, card: CustomerCard) -> list[str]:
                     lang,
                     "customers.card.deal",
                     title=d.title,
-                    stage=t(lang, f"stage.{d.stage}"),
+                    stage=stage_name(lang, d.stage),
                     probability=d.probability,
                     amount=money(d.amount_cents, d.currency),
                     weighted=money(d.weighted_cents, d.currency),
@@ -324,7 +324,7 @@ def timeline_line(lang: Lang, entry: TimelineEntry, zone: str) -> str:
         data["kind"] = t(lang, f"customers.kind.{data['kind']}")
         data["note"] = _short(str(data.get("note", "")))
     if entry.kind == "stage":
-        data["stage"] = t(lang, f"stage.{data['stage']}")
+        data["stage"] = stage_name(lang, data["stage"])
     if entry.kind == "contract":
         data["status"] = t(lang, f"customers.contract.{data['status']}")
     if entry.kind == "payment":

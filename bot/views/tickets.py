@@ -21,7 +21,6 @@ from storage.tickets import HistoryLine, Opened, TicketView
 from storage.tickets_assign import AgentChoice
 from storage.tickets_common import Audience, Deadline, Notice, NoticeKind, TicketBrief
 from storage.tickets_rules import CONTACT_CHOICES, DONE, SCORES, next_deadline
-from storage.tickets_stats import PERIODS, ServiceStats, StatsRow
 
 DAY_TIME = "%Y-%m-%d %H:%M"
 SHORT = "%m-%d %H:%M"
@@ -366,7 +365,7 @@ def escalation_text(lang: Lang, notices: Sequence[Notice]) -> tuple[str, InlineK
     return truncate("\n".join(lines)), rows(picks, width=4)
 
 
-# ----- /tickets and /servicestats -----
+# ----- /tickets (the statistics of /servicestats: bot.views.tickets_stats) -----
 
 
 def queue(
@@ -389,47 +388,3 @@ def queue(
         )
     keyboard.append(pager(page, cb.QueuePage))  # type: ignore[arg-type]
     return truncate("\n".join(lines)), InlineKeyboardMarkup([r for r in keyboard if r])
-
-
-def _stats_line(lang: Lang, row: StatsRow, name: str) -> str:
-    return t(
-        lang,
-        "tickets.stats_line",
-        name=name,
-        tickets=row.tickets,
-        open=row.open,
-        rate=f"{row.breach_rate:.0%}" if row.breach_rate is not None else "—",
-        first=duration(lang, row.first_response_median),
-        resolution=duration(lang, row.resolution_median),
-        rating=f"{row.rating_avg:.1f} ({row.ratings})" if row.rating_avg is not None else "—",
-    )
-
-
-def _trend(lang: Lang, s: ServiceStats) -> str:
-    if s.trend is None or s.previous_rating is None:
-        return t(lang, "tickets.trend_none")
-    key = "up" if s.trend > 0.05 else ("down" if s.trend < -0.05 else "flat")
-    previous = f"{s.previous_rating:.1f}"
-    return t(
-        lang, f"tickets.trend_{key}", delta=f"{abs(s.trend):.1f}", previous=previous, days=s.days
-    )
-
-
-def stats(lang: Lang, s: ServiceStats) -> tuple[str, InlineKeyboardMarkup]:
-    since = local_time(s.since, s.timezone, "%Y-%m-%d")
-    lines = [t(lang, "tickets.stats_header", days=s.days, since=since)]
-    if not s.team.tickets and not s.team.ratings:
-        lines.append(t(lang, "tickets.stats_none"))
-    else:
-        lines += [_stats_line(lang, s.team, t(lang, "tickets.stats_team")), _trend(lang, s)]
-        lines += ["", t(lang, "tickets.stats_agents")]
-        lines += [_stats_line(lang, r, r.key or t(lang, "tickets.no_agent")) for r in s.agents]
-        lines += ["", t(lang, "tickets.stats_categories")]
-        lines += [_stats_line(lang, r, category(lang, TicketCategory(r.key))) for r in s.categories]
-    picks = [
-        button(
-            ("✓ " if d == s.days else "") + t(lang, "tickets.stats_days", days=d), cb.StatsPeriod(d)
-        )
-        for d in PERIODS
-    ]
-    return truncate("\n".join(lines)), InlineKeyboardMarkup([picks])

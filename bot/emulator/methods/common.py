@@ -119,7 +119,7 @@ def new_bot_message(emu: BotApiEmulator, chat: SimChat, **content: Any) -> SimMe
 def resolve_file(
     emu: BotApiEmulator,
     value: str | UploadedFile,
-    kind: Literal["photo", "document"],
+    kind: Literal["photo", "document", "voice"],
     params: dict[str, Any],
     *,
     what: str = "file",
@@ -135,6 +135,8 @@ def resolve_file(
             raise bad_request("file must be non-empty")
         if kind == "photo":
             return emu.files.add_photo(value.data)
+        if kind == "voice":
+            return [emu.files.add_voice(value.data, value.content_type, params.get("duration"))]
         return [emu.files.add_document(value.data, value.filename, value.content_type)]
     file_id = value.strip()
     if file_id.lower().startswith(("http://", "https://")):

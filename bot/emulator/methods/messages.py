@@ -1,4 +1,4 @@
-"""Sending methods: text, photo, document, location, venue, contact, albums, copies.
+"""Sending methods: text, photo, document, voice, location, venue, contact, albums, copies.
 
 Order of checks follows telegram-bot-api: content is parsed first (parse errors win), then the
 chat is checked (403s), then the reply target, then flood control, then the message is stored.
@@ -119,6 +119,24 @@ async def send_document(emu: BotApiEmulator, p: Params) -> Any:
     )
 
 
+@api_method("sendVoice")
+async def send_voice(emu: BotApiEmulator, p: Params) -> Any:
+    caption, caption_entities = caption_from(
+        emu, p.get("caption"), p.get("parse_mode"), p.get("caption_entities")
+    )
+    chat, markup, reply_to = _prepare(emu, p, "sendVoice")
+    (record,) = resolve_file(emu, p["voice"], "voice", p)
+    return _finish(
+        emu,
+        chat,
+        markup,
+        voice=record.as_voice(),
+        caption=caption,
+        caption_entities=caption_entities,
+        reply_to_message_id=reply_to,
+    )
+
+
 @api_method("sendLocation")
 async def send_location(emu: BotApiEmulator, p: Params) -> Any:
     location = _check_location(p["latitude"], p["longitude"])
@@ -215,7 +233,7 @@ def _source_message(emu: BotApiEmulator, p: Params, what: str) -> Any:
     return message
 
 
-_COPIED = ("text", "entities", "photo", "document", "location", "venue", "contact")
+_COPIED = ("text", "entities", "photo", "document", "voice", "location", "venue", "contact")
 
 
 @api_method("copyMessage")
