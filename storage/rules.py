@@ -43,6 +43,8 @@ class RuleSpec:
     low: float = 0
     high: float = 0
     choices: tuple[str, ...] = ()
+    on_team: bool = False
+    """Stored on the ``Team`` row itself rather than in ``TeamRules``."""
 
     @property
     def tier(self) -> Tier | None:
@@ -83,6 +85,7 @@ TEAM_RULES: tuple[RuleSpec, ...] = (
     _int("reminder_lead_minutes", "field", 0, 1_440),
     _int("calendar_clash_buffer_minutes", "field", 0, 240),
     _int("agenda_hour", "field", 0, 23),
+    RuleSpec("digest_hour", "field", Kind.INT, 0, 23, on_team=True),
     _int("checkin_radius_m", "field", 10, 50_000),
     RuleSpec("checkin_photo_required", "field", Kind.BOOL),
     RuleSpec("checkin_live_location", "field", Kind.BOOL),
@@ -137,7 +140,11 @@ async def _load(team_id: int) -> tuple[Team, TeamRules, dict[Tier, TierPolicy]]:
     return team, rules, policies
 
 
-def _current(spec: RuleSpec, rules: TeamRules, policies: dict[Tier, TierPolicy]) -> Any:
+def _current(
+    spec: RuleSpec, team: Team, rules: TeamRules, policies: dict[Tier, TierPolicy]
+) -> Any:
+    if spec.on_team:
+        return getattr(team, spec.field)
     tier = spec.tier
     if tier is None:
         return getattr(rules, spec.field)
@@ -152,7 +159,7 @@ async def team_rules(actor: Actor, team_id: int, section: str | None = None) -> 
         raise NotFound()
     team, rules, policies = await _load(team_id)
     specs = [s for s in RULES.values() if section is None or s.section == section]
-    values = [RuleValue(s, _current(s, rules, policies)) for s in specs]
+    values = [RuleValue(s, _current(s, team, rules, policies)) for s in specs]
     return RulesPage(team.id, team.name, team.currency, section, values)
 
 
@@ -163,7 +170,7 @@ async def rule_value(actor: Actor, team_id: int, rule: str) -> tuple[RuleValue, 
     if spec is None:
         raise NotFound()
     team, rules, policies = await _load(team_id)
-    return RuleValue(spec, _current(spec, rules, policies)), team.currency
+    return RuleValue(spec, _current(spec, team, rules, policies)), team.currency
 
 
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -244,14 +251,16 @@ async def update_rule(
         raise NotFound()
     value = parse_value(spec, raw_value)
     async with in_transaction():
-        _team, rules, policies = await _load(team_id)
+        team, rules, policies = await _load(team_id)
         tier = spec.tier
         policy = policies.get(tier) if tier is not None else None
         if tier is not None and policy is None:
             raise NotFound()
         _check_together(spec, value, rules, policy)
-        old = _current(spec, rules, policies)
-        if policy is not None:
+        old = _current(spec, team, rules, policies)
+        if spec.on_team:
+            await Team.filter(id=team_id).update(**{spec.field: value})
+        elif policy is not None:
             await TierPolicy.filter(id=policy.id).update(**{spec.field: value})
         else:
             await TeamRules.filter(id=rules.id).update(**{spec.field: value})

@@ -145,3 +145,20 @@ async def test_reps_agents_and_other_teams_change_nothing(sim: Sim) -> None:
     assert "Not found" in tap.toast
     assert (await TeamRules.get(team=north)).checkin_photo_required is True
     assert await AuditLog.filter(action="settings.update").count() == 0
+
+
+async def test_a_manager_moves_the_daily_digest_to_another_hour(sim: Sim) -> None:
+    manager = await sim.member(Role.MANAGER, name="Mia")
+    team = await ensure_team("North", START)
+    await manager.send("/settings")
+    tap = await manager.tap("Follow-ups & visits")
+    assert "Daily digest at (hour): 18" in (tap.changed[-1].text or "")
+    await manager.tap("Daily digest at (hour)")
+    [error] = await manager.send("25")
+    assert "from 0 to 23" in (error.text or "")
+    saved, _updated = await manager.send("17")
+    assert "Saved: Daily digest at (hour) = 17" in (saved.text or "")
+    await team.refresh_from_db()
+    assert team.digest_hour == 17
+    entry = await AuditLog.get(action="settings.update")
+    assert entry.data == {"rule": "digest_hour", "old": 18, "new": 17}
