@@ -232,7 +232,7 @@ def plan_form() -> ConversationHandler[Any]:
                 CallbackQueryHandler(pick.pick_day, pattern=PlanDay.match),
                 CallbackQueryHandler(pick.turn_month, pattern=PlanMonth.match),
                 MessageHandler(TEXT, pick.typed_day),
-                _need(form.State.DAY, "calendar.plan.need_day"),
+                MessageHandler(ANYTHING_ELSE, pick.not_a_day),
             ],
             form.State.TIME: [
                 CallbackQueryHandler(pick.pick_time, pattern=PlanTime.match),

@@ -68,13 +68,19 @@ async def pick_day(update: Update, context: FieldContext) -> int:
     return await _ask_time(update, context, day, 0)
 
 
+async def not_a_day(update: Update, context: FieldContext) -> int:
+    """Neither a tapped nor a readable day: say how to give one, with an example still ahead."""
+    example = plan_views.day_example(form.today(context))
+    await reply(update, t(context.lang, "calendar.plan.need_day", example=example))
+    return form.State.DAY
+
+
 async def typed_day(update: Update, context: FieldContext) -> int:
     """A day typed as 2026-03-05 or 3/5."""
     today = form.today(context)
     day = parse_day(text_of(update), today)
     if day is None:
-        await reply(update, t(context.lang, "calendar.plan.need_day"))
-        return form.State.DAY
+        return await not_a_day(update, context)
     if day < today:
         await reply(update, t(context.lang, "calendar.past_day"))
         return form.State.DAY

@@ -95,7 +95,13 @@ def month_view(lang: Lang, month: int, today: date, question: str) -> View:
                 row.append(button(label, PlanDay(day_code(day))))
         rows.append(row)
     rows.append(cancel_row(lang))
-    return question + "\n" + t(lang, "calendar.plan.ask_day"), keyboard(rows)
+    example = day_example(today)
+    return question + "\n" + t(lang, "calendar.plan.ask_day", example=example), keyboard(rows)
+
+
+def day_example(today: date) -> str:
+    """A typed-date example that is still ahead, so copying it works."""
+    return (today + timedelta(days=1)).isoformat()
 
 
 def times_view(lang: Lang, day: date, pages: list[list[int]], page: int, zone: str) -> View:
