@@ -18,13 +18,10 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.access import requires
 from bot.callbacks.tickets import (
-    FinishWriting,
     QueuePage,
     ReplyToTicket,
     ResolveTicket,
@@ -38,8 +35,16 @@ from bot.i18n import t
 from bot.replies import reply, text_of
 from bot.views import tickets as views
 from bot.views import tickets_stats as stats_views
-from handlers.flow import ANYTHING_ELSE, TEXT, answer_and_clear, conversation, reprompt, tapped
-from handlers.tickets_notify import answer, deliver, edit, first_of_album, photo_of, reply_private
+from handlers.flow import answer_and_clear, conversation
+from handlers.tickets_notify import (
+    answer,
+    deliver,
+    edit,
+    first_of_album,
+    photo_of,
+    relay_state,
+    reply_private,
+)
 from storage import tickets, tickets_agent, tickets_assign, tickets_stats
 from storage.models import Role
 
@@ -119,29 +124,11 @@ async def replied(update: Update, context: FieldContext) -> int:
     return Replying.MESSAGE
 
 
-async def finish(update: Update, context: FieldContext) -> int:
-    """Done replying (Done, or /cancel: what was sent stays sent)."""
-    if update.callback_query is not None:
-        await tapped(update, FinishWriting)
-    context.drafts.pop(REPLY, None)
-    await reply(update, t(context.lang, "tickets.reply_done"))
-    return ConversationHandler.END
-
-
 def reply_form() -> ConversationHandler[Any]:
     return conversation(
         "ticketreply",
         entry_points=[CallbackQueryHandler(start_reply, pattern=ReplyToTicket.match)],
-        states={
-            Replying.MESSAGE: [
-                CommandHandler("cancel", finish),
-                CallbackQueryHandler(finish, pattern=FinishWriting.match),
-                MessageHandler(TEXT | filters.PHOTO, replied),
-                MessageHandler(
-                    ANYTHING_ELSE, reprompt(Replying.MESSAGE, "tickets.only_text_photos")
-                ),
-            ]
-        },
+        states=relay_state(Replying.MESSAGE, REPLY, "tickets.reply_done", replied),
         draft=REPLY,
     )
 

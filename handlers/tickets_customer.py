@@ -25,7 +25,6 @@ from telegram.ext import (
 from bot.access import requires
 from bot.callbacks.tickets import (
     FilePending,
-    FinishWriting,
     MyTicketsPage,
     OpenTicket,
     RateTicket,
@@ -45,6 +44,7 @@ from handlers.tickets_notify import (
     edit,
     first_of_album,
     photo_of,
+    relay_state,
     reply_private,
 )
 from storage import tickets, tickets_customer
@@ -204,15 +204,6 @@ async def wrote(update: Update, context: FieldContext) -> int:
     return Writing.MESSAGE
 
 
-async def finish(update: Update, context: FieldContext) -> int:
-    """Done writing (Done, or /cancel: what was sent stays sent)."""
-    if update.callback_query is not None:
-        await tapped(update, FinishWriting)
-    context.drafts.pop(WRITE, None)
-    await reply(update, t(context.lang, "tickets.write_done"))
-    return ConversationHandler.END
-
-
 def writing_form() -> ConversationHandler[Any]:
     return conversation(
         "ticketwrite",
@@ -221,16 +212,7 @@ def writing_form() -> ConversationHandler[Any]:
             CallbackQueryHandler(reopen, pattern=ReopenTicket.match),
             CallbackQueryHandler(file_pending, pattern=_files_pending),
         ],
-        states={
-            Writing.MESSAGE: [
-                CommandHandler("cancel", finish),
-                CallbackQueryHandler(finish, pattern=FinishWriting.match),
-                MessageHandler(TEXT | filters.PHOTO, wrote),
-                MessageHandler(
-                    ANYTHING_ELSE, reprompt(Writing.MESSAGE, "tickets.only_text_photos")
-                ),
-            ]
-        },
+        states=relay_state(Writing.MESSAGE, WRITE, "tickets.write_done", wrote),
         draft=WRITE,
     )
 

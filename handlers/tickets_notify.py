@@ -11,16 +11,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot.callbacks.tickets import FinishWriting
 from bot.context import FieldContext
 from bot.i18n import Lang, resolve_lang, t
 from bot.render import plain_text
 from bot.replies import Markup, reply, send_stored_photos
 from bot.views import tickets as views
+from handlers.flow import ANYTHING_ELSE, TEXT, Callback, reprompt, tapped
 from storage.tickets_common import Notice, NoticeKind
 
 log = logging.getLogger(__name__)
@@ -119,3 +130,27 @@ def first_of_album(update: Update, draft: dict[str, object]) -> bool:
     first = group is None or draft.get("album") != group
     draft["album"] = group
     return first
+
+
+def relay_state(
+    state: object, draft: str, done_key: str, relayed: Callback
+) -> dict[object, list[BaseHandler[Any, Any, Any]]]:
+    """The one state of a relay form (an agent replying, a customer writing): every text or
+    photo goes to the other side at once, until Done — or /cancel: what was sent stays sent.
+    """
+
+    async def finish(update: Update, context: FieldContext) -> int:
+        if update.callback_query is not None:
+            await tapped(update, FinishWriting)
+        context.drafts.pop(draft, None)
+        await reply(update, t(context.lang, done_key))
+        return ConversationHandler.END
+
+    return {
+        state: [
+            CommandHandler("cancel", finish),
+            CallbackQueryHandler(finish, pattern=FinishWriting.match),
+            MessageHandler(TEXT | filters.PHOTO, relayed),
+            MessageHandler(ANYTHING_ELSE, reprompt(state, "tickets.only_text_photos")),
+        ]
+    }
