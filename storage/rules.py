@@ -140,9 +140,7 @@ async def _load(team_id: int) -> tuple[Team, TeamRules, dict[Tier, TierPolicy]]:
     return team, rules, policies
 
 
-def _current(
-    spec: RuleSpec, team: Team, rules: TeamRules, policies: dict[Tier, TierPolicy]
-) -> Any:
+def _current(spec: RuleSpec, team: Team, rules: TeamRules, policies: dict[Tier, TierPolicy]) -> Any:
     if spec.on_team:
         return getattr(team, spec.field)
     tier = spec.tier
