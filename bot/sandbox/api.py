@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.sandbox import reads
 from bot.sandbox.chat_api import ChatApi
-from bot.sandbox.requests import JSON, acting_person, json_body, number, problem
+from bot.sandbox.requests import JSON, acting_person, integer, json_body, number, problem
 from bot.sandbox.runtime import Person, Sandbox
 from bot.sandbox.views import chat_view, user_view
 
@@ -69,11 +69,15 @@ class WorldApi:
         return web.json_response(self._person_view(person), status=201)
 
     async def places(self, request: web.Request) -> web.Response:
-        """Customer locations to prefill the location picker with."""
+        """Customer locations to prefill the location picker with; ``?chat=`` suggests the
+        one the bot's latest message in that chat names (the check-in asks for it by name)."""
         person = acting_person(self.sandbox, request.match_info["user_id"])
         found = await reads.places_for(person.user.id)
+        chat = request.query.get("chat")
+        last_words = self._last_bot_text(integer(chat, "chat")) if chat else None
         return web.json_response(
             {
+                "suggested": reads.named_place(found, last_words),
                 "places": [
                     {
                         "customer_id": p.customer_id,
@@ -83,9 +87,13 @@ class WorldApi:
                         "longitude": p.longitude,
                     }
                     for p in found
-                ]
+                ],
             }
         )
+
+    def _last_bot_text(self, chat_id: int) -> str | None:
+        shown = [m for m in self.sandbox.emu.bot_messages(chat_id) if not m.deleted]
+        return (shown[-1].text or shown[-1].caption) if shown else None
 
     async def offset(self, request: web.Request) -> web.Response:
         """A point moved by a distance in a direction (the picker's slider)."""

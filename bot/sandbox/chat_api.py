@@ -16,13 +16,14 @@ from urllib.parse import quote
 from aiohttp import BodyPartReader, web
 
 from bot.emulator import SimChat
-from bot.emulator.files import image_size
-from bot.emulator.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
+from bot.emulator.files import audio_duration, image_size
+from bot.emulator.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, is_live_period
 from bot.sandbox.requests import JSON, acting_person, integer, json_body, number, problem
 from bot.sandbox.runtime import Sandbox
 from bot.sandbox.views import chat_view, message_view
 
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"GIF8": "image/gif", b"\xff\xd8\xff": "image/jpeg"}
+AUDIO_EXTENSIONS = (".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".wav", ".webm", ".flac")
 MAX_ACCURACY_METERS = 1500  # Telegram's limit for horizontal_accuracy
 PHONE_LIMIT = 32
 
@@ -41,9 +42,12 @@ class ChatApi:
             web.post("/api/chats/{chat_id}/messages", self.send_text),
             web.post("/api/chats/{chat_id}/tap", self.tap),
             web.post("/api/chats/{chat_id}/location", self.send_location),
+            web.post("/api/chats/{chat_id}/live/{message_id}", self.move_live),
+            web.post("/api/chats/{chat_id}/live/{message_id}/stop", self.stop_live),
             web.post("/api/chats/{chat_id}/contact", self.send_contact),
             web.post("/api/chats/{chat_id}/photo", self.send_photo),
             web.post("/api/chats/{chat_id}/document", self.send_document),
+            web.post("/api/chats/{chat_id}/voice", self.send_voice),
             web.get("/api/files/{file_id}", self.file),
         ]
 
@@ -122,17 +126,45 @@ class ChatApi:
         return web.json_response({"delivered": True, "handled": handled, "answer": answer})
 
     async def send_location(self, request: web.Request) -> web.Response:
+        """A location; with ``live_period`` (seconds) a live one, to move and stop later."""
         body = await json_body(request)
         chat, person = self._chat(request), acting_person(self.sandbox, body.get("user"))
-        latitude = number(body, "latitude", low=-90, high=90)
-        longitude = number(body, "longitude", low=-180, high=180)
-        accuracy = None
-        if body.get("accuracy") not in (None, ""):
-            accuracy = number(body, "accuracy", low=0, high=MAX_ACCURACY_METERS)
+        latitude, longitude, accuracy = self._point(body)
+        live_period = None
+        if body.get("live_period") not in (None, ""):
+            live_period = integer(body.get("live_period"), "live_period")
+            if not is_live_period(live_period):
+                raise problem(400, "share a live location for 1 minute to 24 hours")
         return await self._act(
             lambda: self.emu.send_location(
-                person.user, latitude, longitude, horizontal_accuracy=accuracy, chat=chat.id
+                person.user,
+                latitude,
+                longitude,
+                horizontal_accuracy=accuracy,
+                live_period=live_period,
+                chat=chat.id,
             )
+        )
+
+    async def move_live(self, request: web.Request) -> web.Response:
+        """The person's live location moves (an ``edited_message`` for the bot)."""
+        body = await json_body(request)
+        chat, person = self._chat(request), acting_person(self.sandbox, body.get("user"))
+        message_id = integer(request.match_info["message_id"], "message id")
+        latitude, longitude, accuracy = self._point(body)
+        return await self._act(
+            lambda: self.emu.move_live_location(
+                person.user, chat.id, message_id, latitude, longitude, horizontal_accuracy=accuracy
+            )
+        )
+
+    async def stop_live(self, request: web.Request) -> web.Response:
+        """The person stops sharing their live location."""
+        body = await json_body(request)
+        chat, person = self._chat(request), acting_person(self.sandbox, body.get("user"))
+        message_id = integer(request.match_info["message_id"], "message id")
+        return await self._act(
+            lambda: self.emu.stop_live_location(person.user, chat.id, message_id)
         )
 
     async def send_contact(self, request: web.Request) -> web.Response:
@@ -173,7 +205,40 @@ class ChatApi:
             )
         )
 
+    async def send_voice(self, request: web.Request) -> web.Response:
+        """An audio file sent as a voice message (its length read from OGG/WAV headers)."""
+        chat = self._chat(request)
+        form = await self._upload(request)
+        person, data = acting_person(self.sandbox, form.get("user")), form["data"]
+        mime = str(form.get("content_type") or "")
+        name = str(form.get("filename") or "").lower()
+        if not (
+            mime.startswith("audio/")
+            or name.endswith(AUDIO_EXTENSIONS)
+            or audio_duration(data) is not None
+        ):
+            raise problem(400, "only audio files go as voice messages; send it as a file")
+        caption = self._caption(form)
+        return await self._act(
+            lambda: self.emu.send_voice(
+                person.user,
+                data,
+                mime_type=mime if mime.startswith("audio/") else "audio/ogg",
+                caption=caption,
+                chat=chat.id,
+            )
+        )
+
     # ----- helpers -----
+
+    def _point(self, body: JSON) -> tuple[float, float, float | None]:
+        """Latitude, longitude and the optional accuracy of a location request."""
+        latitude = number(body, "latitude", low=-90, high=90)
+        longitude = number(body, "longitude", low=-180, high=180)
+        accuracy = None
+        if body.get("accuracy") not in (None, ""):
+            accuracy = number(body, "accuracy", low=0, high=MAX_ACCURACY_METERS)
+        return latitude, longitude, accuracy
 
     async def _act(self, action: Callable[[], JSON | None]) -> web.Response:
         try:

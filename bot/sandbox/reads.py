@@ -4,12 +4,13 @@ The web chat is a Telegram client, so it knows nothing the bot does not show —
 conveniences a real phone has for free: who the person is right now (their role and team, to
 label the persona list and show the clock in their zone) and where their customers are (a rep
 standing in front of a shop shares that spot; the sandbox has no GPS, so it offers the shop's
-coordinates). Both are read-only and go through the ORM, never through the bot.
+coordinates, starting with the customer the bot's last message names). Both are read-only
+and go through the ORM, never through the bot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from geopy.distance import geodesic  # type: ignore[import-untyped]
@@ -78,6 +79,19 @@ async def places_for(telegram_id: int, limit: int = PLACES_LIMIT) -> list[Place]
         Place(c.id, c.name, c.address, float(c.latitude or 0.0), float(c.longitude or 0.0))
         for c in rows
     ]
+
+
+def named_place(places: Sequence[Place], text: str | None) -> int | None:
+    """The customer a bot message names — the longest name it contains, ignoring case, the
+    earliest of equally long ones — so the picker starts there (a check-in asks for a
+    location at a named customer); None when it names none of them."""
+    folded = (text or "").casefold()
+    named = [
+        (len(p.name), -folded.index(p.name.casefold()), p.customer_id)
+        for p in places
+        if p.name.strip() and p.name.casefold() in folded
+    ]
+    return max(named)[2] if named else None
 
 
 def offset_point(

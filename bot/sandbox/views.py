@@ -3,7 +3,8 @@
 Text travels as Telegram delivers it to a client — plain text plus entities (UTF-16 offsets),
 never as HTML — so the browser builds the formatting itself and nothing a user or the bot
 typed can become markup. Files are referenced by ``file_id``; the browser fetches them from
-``/api/files/{file_id}``.
+``/api/files/{file_id}``. A live location carries ``live_until`` (unix time) while it may
+still move; the page compares it with the sandbox clock.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator import SimChat, SimMessage, SimUser
+from bot.emulator.sharing import live_until
 from bot.emulator.state import PRESENT_STATUSES, World
 
 JSON = dict[str, Any]
@@ -45,7 +47,9 @@ def message_view(world: World, message: SimMessage) -> JSON:
         "reply_markup": message.reply_markup,
         "photo": None,
         "document": message.document,
+        "voice": message.voice,
         "location": message.location,
+        "live_until": live_until(message),
         "venue": message.venue,
         "contact": message.contact,
         "reply_to": None,
@@ -97,6 +101,8 @@ def _excerpt(message: SimMessage) -> str:
         text = "Photo"
     elif message.document:
         text = str(message.document.get("file_name") or "File")
+    elif message.voice:
+        text = "Voice message"
     elif message.location:
         text = "Location"
     else:

@@ -85,11 +85,13 @@ function messageContext() {
     onTap: tap, onCommand: (command) => send(command), onLink: interceptLink, onUrlButton: openUrl,
     onReply: (message) => { state.replyTo = { message, forced: false }; renderReply(); $("#text").focus(); },
     onUnsupported: (text) => toast(text),
+    now: Date.parse(state.now) / 1000, onMoveLive: moveLive, onStopLive: stopLive,
   };
 }
 
 function renderAll(messages) {
   state.rows = new Map();
+  state.messages = new Map();
   $("#messages").replaceChildren();
   for (const message of messages) applyMessage("new", message, false);
 }
@@ -100,8 +102,10 @@ function applyMessage(kind, message, live = true) {
   if (kind === "deleted" || message.deleted) {
     if (existing) existing.remove();
     state.rows.delete(id);
+    state.messages.delete(id);
     return;
   }
+  state.messages.set(id, message);
   const row = renderMessage(message, messageContext());
   if (existing) existing.replaceWith(row);
   else {
@@ -113,6 +117,14 @@ function applyMessage(kind, message, live = true) {
   if (live && kind === "new") {
     if (message.from_bot) noteMarkup(message);
     scrollToEnd(message.sender.id === state.speaker);
+  }
+}
+
+/** The clock moved: live locations whose period ran out lose their Move and Stop buttons. */
+function refreshLive() {
+  if (state.loading) return;
+  for (const message of state.messages.values()) {
+    if (message.live_until) applyMessage("edited", message, false);
   }
 }
 
@@ -171,7 +183,7 @@ async function pressReplyButton(button, markup) {
     state.keyboardHidden = true;
     renderKeyboard();
   }
-  if (button.request_location) return shareLocation();
+  if (button.request_location) return shareLocation(false); // the current place, never live
   if (button.request_contact) return shareContact();
   if (button.request_users || button.request_chat || button.request_poll || button.web_app) {
     return toast(`“${button.text}” needs a Telegram app; the sandbox cannot do it`);
@@ -197,10 +209,24 @@ async function tap(message, data) {
   if (answer && answer.url) openUrl(answer.url);
 }
 
-async function shareLocation() {
+async function shareLocation(allowLive) {
   const [chatId, speaker] = [state.chatId, state.speaker];
-  const point = await attempt(() => pickLocation(speaker));
+  const point = await attempt(() => pickLocation(speaker, { chatId, allowLive }));
   if (point) await attempt(() => post(chatPath(chatId, "location"), { user: speaker, ...point }));
+}
+
+async function moveLive(message) {
+  const [chatId, speaker] = [message.chat_id, state.speaker];
+  const point = await attempt(() => pickLocation(speaker, { chatId, from: message.location }));
+  if (!point) return;
+  const { latitude, longitude, accuracy } = point;
+  await attempt(() => post(chatPath(chatId, `live/${message.message_id}`), {
+    user: speaker, latitude, longitude, accuracy,
+  }));
+}
+
+function stopLive(message) {
+  return attempt(() => post(chatPath(message.chat_id, `live/${message.message_id}/stop`), { user: state.speaker }));
 }
 
 async function shareContact() {
@@ -310,12 +336,14 @@ function wireComposer() {
   $("#attach-menu").addEventListener("click", (event) => {
     const kind = event.target.closest("[data-attach]")?.dataset.attach;
     $("#attach-menu").hidden = true;
-    if (kind === "location") shareLocation();
+    if (kind === "location") shareLocation(true);
     if (kind === "photo") $("#photo-input").click();
     if (kind === "file") $("#file-input").click();
+    if (kind === "voice") $("#voice-input").click();
   });
   $("#photo-input").addEventListener("change", () => sendFile("photo", $("#photo-input")));
   $("#file-input").addEventListener("change", () => sendFile("document", $("#file-input")));
+  $("#voice-input").addEventListener("change", () => sendFile("voice", $("#voice-input")));
   $("#keyboard-toggle").addEventListener("click", () => { state.keyboardHidden = !state.keyboardHidden; renderKeyboard(); });
   $("#reply-cancel").addEventListener("click", () => { state.replyTo = null; renderReply(); });
   $("#speaker").addEventListener("change", () => {
@@ -369,7 +397,10 @@ async function onEvent(event) {
       }
     } else if (state.loading) state.buffered.push([event.event, message]);
     else applyMessage(event.event, message);
-  } else if (event.type === "clock") setNow(event.now);
+  } else if (event.type === "clock") {
+    setNow(event.now);
+    refreshLive();
+  }
   else if (event.type === "jobs") reportJobs(event);
   else if (event.type === "people") await loadState();
 }

@@ -56,10 +56,26 @@ function ask(dialog, onSubmit) {
 
 // ----- location -----
 
-/** Ask where to be; resolves {latitude, longitude, accuracy} or null. */
-export async function pickLocation(personId) {
+/** The place nearest to a point (a moving live location starts from the closest customer). */
+function nearest(places, point) {
+  const far = (p) => (p.latitude - point.latitude) ** 2
+    + ((p.longitude - point.longitude) * Math.cos((point.latitude * Math.PI) / 180)) ** 2;
+  return places.reduce((best, p) => (best === null || far(p) < far(best) ? p : best), null);
+}
+
+/**
+ * Ask where to be; resolves {latitude, longitude, accuracy, live_period} or null.
+ * chatId: the chat it goes to (the customer its last bot message names is pre-selected);
+ * allowLive: offer "Share live for N minutes" (📎, not a request_location button);
+ * from: the live location being moved ({latitude, longitude}), to start near it.
+ */
+export async function pickLocation(personId, { chatId = null, allowLive = false, from = null } = {}) {
   const dialog = $("#location-dialog");
   const form = dialog.querySelector("form");
+  dialog.querySelector("h2").textContent = from ? "Move your live location" : "Share location";
+  form.querySelector("[data-testid=location-send]").textContent = from ? "Move here" : "Send location";
+  form.querySelector(".live-choice").hidden = !allowLive || Boolean(from);
+  form.elements.live.checked = false;
   const place = form.elements.place;
   const distance = form.elements.distance;
   let base = null;
@@ -96,7 +112,9 @@ export async function pickLocation(personId) {
   place.replaceChildren();
   distance.value = "0";
   showDistance();
-  const { places } = await get(`/api/people/${personId}/places`);
+  const { places, suggested } = await get(
+    `/api/people/${personId}/places`, chatId === null ? {} : { chat: chatId },
+  );
   if (!places.length) place.append(el("option", "", "No customer with a location — type coordinates"));
   for (const p of places) {
     const option = el("option", "", p.address ? `${p.name} — ${p.address}` : p.name);
@@ -115,6 +133,8 @@ export async function pickLocation(personId) {
     };
   }
   for (const name of ["latitude", "longitude"]) form.elements[name].oninput = () => serial++;
+  const start = from ? nearest(places, from) : places.find((p) => p.customer_id === suggested);
+  if (start) place.value = String(start.customer_id);
   if (places.length) choosePlace();
   else {
     form.elements.latitude.value = "";
@@ -124,10 +144,12 @@ export async function pickLocation(personId) {
   return ask(dialog, async () => {
     await pending.catch(() => undefined);
     if (!form.reportValidity()) return undefined;
+    const live = form.elements.live.checked && !form.querySelector(".live-choice").hidden;
     return {
       latitude: Number(form.elements.latitude.value),
       longitude: Number(form.elements.longitude.value),
       accuracy: form.elements.accuracy.value === "" ? null : Number(form.elements.accuracy.value),
+      live_period: live ? Math.round(Number(form.elements.live_minutes.value) * 60) : null,
     };
   });
 }

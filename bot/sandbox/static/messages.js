@@ -40,6 +40,13 @@ function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+function formatDuration(seconds) {
+  const whole = Math.max(0, Math.round(Number(seconds) || 0));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+const LIVE_UNTIL_STOPPED = 0x7fffffff; // Telegram's live_period for "until I turn it off"
+
 const SERVICE_TEXT = {
   new_chat_members: (who, users) => `${who} added ${users.join(", ")}`,
   left_chat_member: (who, users) => `${users.join(", ") || who} left the group`,
@@ -48,8 +55,9 @@ const SERVICE_TEXT = {
 };
 
 /**
- * ctx: { viewerId, isGroup, zone, onTap(message, data), onCommand(text), onLink(href),
- *        onUrlButton(url), onReply(message), onUnsupported(label) }
+ * ctx: { viewerId, isGroup, zone, now (unix seconds), onTap(message, data), onCommand(text),
+ *        onLink(href), onUrlButton(url), onReply(message), onUnsupported(label),
+ *        onMoveLive(message), onStopLive(message) }
  */
 export function renderMessage(message, ctx) {
   if (message.service) {
@@ -77,7 +85,7 @@ export function renderMessage(message, ctx) {
     quote.append(el("strong", "", message.reply_to.sender), el("span", "", message.reply_to.excerpt));
     bubble.append(quote);
   }
-  appendMedia(bubble, message);
+  appendMedia(bubble, message, outgoing, ctx);
   const hasText = message.text !== null && message.text !== undefined;
   const body = hasText ? message.text : message.caption;
   if (body) {
@@ -115,7 +123,7 @@ function mark(row, message, from) {
   row.dataset.from = from;
 }
 
-function appendMedia(bubble, message) {
+function appendMedia(bubble, message, outgoing, ctx) {
   if (message.photo) {
     const link = el("a", "photo");
     link.href = fileUrl(message.photo.file_id);
@@ -143,20 +151,79 @@ function appendMedia(bubble, message) {
     doc.append(icon, info);
     bubble.append(doc);
   }
+  if (message.voice) bubble.append(voiceNote(message));
   if (message.venue) {
     bubble.append(el("div", "venue", `📍 ${message.venue.title} — ${message.venue.address}`));
   } else if (message.location) {
     const { latitude, longitude, horizontal_accuracy: accuracy } = message.location;
     const box = el("div", "location");
-    box.append(el("span", "pin", "📍"));
+    box.append(el("span", "pin", message.live_until ? "📡" : "📍"));
+    const info = el("div", "location-box");
     const accuracyText = accuracy ? ` ± ${Math.round(accuracy)} m` : "";
-    box.append(el("span", "coords", `${latitude.toFixed(5)}, ${longitude.toFixed(5)}${accuracyText}`));
+    info.append(el("span", "coords", `${latitude.toFixed(5)}, ${longitude.toFixed(5)}${accuracyText}`));
+    const live = liveState(message, outgoing, ctx);
+    if (live) info.append(live);
+    box.append(info);
     bubble.append(box);
   }
   if (message.contact) {
     const { first_name: first, last_name: last, phone_number: phone } = message.contact;
     bubble.append(el("div", "contact", `👤 ${[first, last].filter(Boolean).join(" ")} · ${phone}`));
   }
+}
+
+/** A voice message: a player, its length, and a download link. */
+function voiceNote(message) {
+  const { file_id: fileId, duration, mime_type: mime } = message.voice;
+  const box = el("div", "voice");
+  box.dataset.testid = "voice";
+  const audio = el("audio");
+  audio.controls = true;
+  audio.preload = "metadata";
+  audio.src = fileUrl(fileId);
+  const info = el("div", "voice-info");
+  info.append(el("span", "voice-label", `🎤 Voice message · ${formatDuration(duration)}`));
+  const save = el("a", "save", "download");
+  save.href = fileUrl(fileId, true);
+  const extension = (mime || "audio/ogg").split("/")[1].replace(/^x-/, "").replace("mpeg", "mp3");
+  save.download = `voice-${message.message_id}.${extension === "ogg" ? "oga" : extension}`;
+  info.append(save);
+  box.append(audio, info);
+  return box;
+}
+
+/** Under a live location: until when it moves and, for its sender, Move… and Stop sharing. */
+function liveState(message, outgoing, ctx) {
+  const until = message.live_until;
+  if (!until) {
+    // A user's location only changes while it is live: an edited one was live and stopped.
+    return message.edit_date ? el("span", "live-state", "Live location stopped") : null;
+  }
+  const node = el("div");
+  node.dataset.liveUntil = String(until);
+  if (until <= ctx.now) {
+    node.append(el("span", "live-state", "Live location ended"));
+    return node;
+  }
+  const forever = until - message.date >= LIVE_UNTIL_STOPPED;
+  const label = forever ? "until stopped" : `until ${formatTime(until, ctx.zone)}`;
+  const state = el("span", "live-state active", `Live location · ${label}`);
+  state.dataset.testid = "live-state";
+  node.append(state);
+  if (outgoing) {
+    const actions = el("div", "live-actions");
+    for (const [text, testid, action] of [
+      ["Move…", "live-move", ctx.onMoveLive], ["Stop sharing", "live-stop", ctx.onStopLive],
+    ]) {
+      const button = el("button", "", text);
+      button.type = "button";
+      button.dataset.testid = testid;
+      button.addEventListener("click", () => action(message));
+      actions.append(button);
+    }
+    node.append(actions);
+  }
+  return node;
 }
 
 function inlineKeyboard(message, ctx) {

@@ -9,6 +9,6 @@ export const roleLabel = (role) => ROLE_LABEL[role] || "no role yet";
 
 export const state = {
   bot: null, now: null, defaultZone: "UTC", languages: [], people: new Map(), groups: new Map(),
-  chatId: null, speaker: null, chat: null, rows: new Map(), loading: false, buffered: [],
+  chatId: null, speaker: null, chat: null, rows: new Map(), messages: new Map(), loading: false, buffered: [],
   keyboard: null, keyboardHidden: false, replyTo: null, unread: new Map(),
 };
