@@ -284,3 +284,22 @@ async def test_the_form_survives_a_restart(sim: Sim) -> None:
     tap = await rep.tap("保存")
     assert "已保存" in texts(tap.changed)
     assert await FollowUp.filter(customer_id=acme.id, effective=True).count() == 1
+
+
+async def test_a_call_logged_as_a_captioned_voice_note(sim: Sim) -> None:
+    rep = await sim.member(Role.REP, name="Rob")
+    acme = await owned(rep, "Acme")
+    await rep.send(f"/customer {acme.id}")
+    await rep.tap("Log follow-up")
+    await rep.tap("call")
+    voice = b"OggS" + b"\x00" * 60  # what a phone uploads; the duration is not needed
+    [ask_next] = await rep.send_voice(voice, duration=12, caption="Buyer wants 200 units in May")
+    assert "next step" in (ask_next.text or "")
+    await rep.tap("No next step")
+    body = rep.last_message().text or ""
+    assert "Voice message" in body and "200 units in May" in body
+    await rep.tap("Save")
+    followup = await FollowUp.get(customer_id=acme.id)
+    assert followup.kind is FollowUpKind.CALL and followup.note == "Buyer wants 200 units in May"
+    assert followup.attachment_kind == "voice" and followup.attachment_file_id
+    assert followup.effective

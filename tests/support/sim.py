@@ -211,6 +211,10 @@ class Person:
         update = self.sim.emu.send_photo(self.user, data, **kwargs)
         return await self._act(self.chat_id, update)
 
+    async def send_voice(self, data: bytes, **kwargs: Any) -> list[SimMessage]:
+        update = self.sim.emu.send_voice(self.user, data, **kwargs)
+        return await self._act(self.chat_id, update)
+
     async def send_document(
         self, data: bytes, file_name: str, mime_type: str, **kwargs: Any
     ) -> list[SimMessage]:
