@@ -51,6 +51,7 @@ from storage.models import (
     TeamRules,
     Ticket,
     TicketEvent,
+    TicketEventKind,
     TicketRating,
     TicketStatus,
     TierPolicy,
@@ -58,6 +59,7 @@ from storage.models import (
 )
 from storage.normalize import name_key, normalize_phone
 from storage.reclaim_rules import ReclaimClock, reclaim_deadline
+from storage.tickets_common import Deadline
 from storage.tiering import TierMetrics, TierThresholds, collect_metrics, decide_tier
 from tests.support.database import SqliteTemplate, backends
 
@@ -335,6 +337,11 @@ async def test_tickets_follow_their_sla_and_history(loaded: list[str]) -> None:
             assert t.status is TicketStatus.CLOSED and t.resolved_at is not None
     assert await TicketEvent.filter(kind="breached").exists()
     assert await Ticket.filter(opened_by__role=Role.CUSTOMER).exists()
+    # A breach or escalation names its deadline, as the SLA sweep writes it (the history says
+    # "escalated to the manager (first-response)", never a raw key).
+    sla_kinds = (TicketEventKind.BREACHED, TicketEventKind.ESCALATED)
+    named = {e.text for e in await TicketEvent.filter(kind__in=sla_kinds)}
+    assert named and named <= {d.value for d in Deadline}
 
 
 async def test_every_rep_has_a_target_for_this_month(loaded: list[str]) -> None:

@@ -224,3 +224,30 @@ async def test_forged_buttons_for_leads_one_may_not_see_change_nothing(sim: Sim)
     assert lead.status is LeadStatus.ASSIGNED and lead.disqualified_reason is None
     assert await Customer.all().count() == 0
     assert (await Task.get(lead_id=lead.id)).status is TaskStatus.OPEN
+
+
+async def test_a_lead_without_a_kept_reason_and_coded_sources_read_as_words(sim: Sim) -> None:
+    """Leads assigned before reasons were kept (or loaded) show no empty "()"; sources the
+    product writes as codes are translated, a source someone typed is shown as typed."""
+    rob = await joined(sim, Role.REP, "Rob")
+    mia = await joined(sim, Role.MANAGER, "Mia")
+    coded = await own_lead(sim, rob, 6)
+    typed = await own_lead(sim, rob, 7)
+    await Lead.filter(id=coded.id).update(assignment_reason={}, source="walk_in")
+    await Lead.filter(id=typed.id).update(source="Trade fair 2026")
+
+    [listing] = await mia.send("/leads")
+    text = listing.text or ""
+    assert "Lead 6 · Company 6 → Rob 03-02 09:00" in text and "()" not in text
+    assert "Lead 7 · Company 7 → Rob (entered by the rep)" in text
+    tap = await mia.tap("Lead 6")
+    assert "source: walk-in" in (tap.changed[-1].text or "")
+    tap = await mia.tap_data(listing, OpenLead(typed.id).pack())
+    assert "source: Trade fair 2026" in (tap.changed[-1].text or "")
+
+    await rob.send("/leads")
+    await rob.tap("Lead 6")
+    await rob.tap("✅ Convert")
+    await Customer.filter(name="Company 6").update(source="cold_call")
+    tap = await rob.tap("🏢 Open customer")
+    assert "📣 Source: cold call" in (tap.changed[-1].text or "")

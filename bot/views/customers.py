@@ -39,6 +39,7 @@ from bot.i18n import Lang, t
 from bot.keyboards import button, cancel_row, pager, rows
 from bot.render import local_time, truncate
 from bot.views.followups import stage_lines, stage_name
+from bot.views.leads import source_name
 from storage.cards import CardActions, CustomerCard
 from storage.customers import CustomerHit
 from storage.models import Tier
@@ -268,7 +269,7 @@ def card_text(lang: Lang, card: CustomerCard, now: datetime) -> str:
     lines += _tier_lines(lang, card, now)
     lines.append(_owner_line(lang, card))
     if card.campaign or card.source:
-        source = card.campaign or card.source or ""
+        source = card.campaign or source_name(lang, card.source)
         lines.append(t(lang, "customers.card.source", source=source))
     if card.masked:
         lines += ["", t(lang, "customers.card.masked")]

@@ -32,12 +32,17 @@ from storage.away import AwayStatus
 from storage.lead_import import ImportProgress, ImportSummary
 from storage.lead_import_checks import DraftCheck, Known
 from storage.leads import WORKABLE, Conversion, CreatedLead, LeadCard
-from storage.models import Lead, LeadStatus, TaskStatus
+from storage.models import Channel, Lead, LeadStatus, TaskStatus
 from storage.paging import Page
 from storage.teams import TeamSummary
 
 FORM_FIELDS = ("name", "company", "contact", "region", "industry", "campaign")
 DISQUALIFY_REASONS = ("no_need", "unreachable", "no_budget", "competitor", "other")
+# Sources written as codes: a campaign's channel, what the product records (a converted lead,
+# an import, the form) and the usual ones; any other source is someone's own words.
+SOURCE_CODES = frozenset(
+    {*(c.value for c in Channel), "lead", "import", "form", "website", "walk_in", "partner"}
+)
 
 
 def status_name(lang: Lang, status: LeadStatus) -> str:
@@ -46,6 +51,13 @@ def status_name(lang: Lang, status: LeadStatus) -> str:
 
 def field_name(lang: Lang, name: str) -> str:
     return t(lang, f"leads.field.{name}")
+
+
+def source_name(lang: Lang, source: str | None) -> str:
+    """Where a lead or customer came from: a known code translated, anything else as typed."""
+    if not source:
+        return "—"
+    return t(lang, f"leads.source.{source}") if source in SOURCE_CODES else source
 
 
 def lead_title(lead: Lead) -> str:
@@ -105,7 +117,12 @@ def card_text(lang: Lang, card: LeadCard) -> str:
         t(lang, "leads.card_who", name=lead.name, company=lead.company or "—"),
         t(lang, "leads.card_contact", phone=lead.phone or "—", email=lead.email or "—"),
         t(lang, "leads.card_where", region=lead.region or "—", industry=lead.industry or "—"),
-        t(lang, "leads.card_source", campaign=card.campaign or "—", source=lead.source or "—"),
+        t(
+            lang,
+            "leads.card_source",
+            campaign=card.campaign or "—",
+            source=source_name(lang, lead.source),
+        ),
     ]
     if lead.note:
         lines.append(t(lang, "leads.card_note", note=lead.note[:500]))
@@ -284,10 +301,9 @@ def list_text(lang: Lang, view: str, page: Page[Lead], zone: str, waiting: int) 
             )
         elif view == "recent":
             rep = str(lead.assignee) if lead.assignee else "—"
-            why = reason_short(lang, lead.assignment_reason)
-            lines.append(
-                t(lang, "leads.row_recent", title=lead_title(lead), rep=rep, why=why, when=when)
-            )
+            why = reason_short(lang, lead.assignment_reason)  # none kept: no empty brackets
+            key = "leads.row_recent" if why else "leads.row_recent_no_reason"
+            lines.append(t(lang, key, title=lead_title(lead), rep=rep, why=why, when=when))
         else:
             reason = waiting_name(lang, lead.waiting_reason)
             lines.append(t(lang, "leads.row_waiting", title=lead_title(lead), reason=reason))

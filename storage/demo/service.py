@@ -159,7 +159,7 @@ class TicketWriter(TeamState):
                 response_due,
                 actor_kind=ActorKind.SCHEDULER,
                 internal=True,
-                text=self.manager.full_name,
+                text="first_response",  # the deadline, as the SLA sweep writes it
             )
         if ticket.first_responded_at and rng.random() < 0.3:
             asked = self._between(responded, min(responded + 6 * HOUR, self.now))
