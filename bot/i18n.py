@@ -68,6 +68,20 @@ def placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus English plurals: ``{days} {days:|day|days}`` reads "1 day" and
+    "3 days". Chinese needs no such forms, so its catalogs simply don't use them."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec.startswith("|"):
+            one, _, many = format_spec[1:].partition("|")
+            return one if str(value) in ("1", "-1") else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(lang: Lang | str, key: str, /, **params: Any) -> str:
     """The message ``key`` in ``lang``, with parameters escaped for Telegram HTML.
 
@@ -82,4 +96,4 @@ def t(lang: Lang | str, key: str, /, **params: Any) -> str:
         name: value if isinstance(value, Html) else html.escape(str(value), quote=False)
         for name, value in params.items()
     }
-    return message.format_map(safe)
+    return _FORMATTER.vformat(message, (), safe)

@@ -24,7 +24,7 @@ async def test_the_group_gets_the_digest_at_its_hour_with_a_chart_and_buttons(si
     [(chart, caption), (no_photo, text)] = digest_messages(sim, group.id, before)
     assert chart is not None and chart.startswith(PNG) and no_photo is None
     assert "North — daily digest, Mon 2026-03-02" in caption
-    assert "📞 3 follow-ups · 📍 1 visits · 📥 1 claims" in caption
+    assert "📞 3 follow-ups · 📍 1 visit · 📥 1 claim" in caption
     assert "• Rob — 📞 2 · 📍 1 (🚩 1) · 📥 1 · 📤 0 · ♻️ 0 · ✅ 1 · ⏰ 1 · 🆕 0" in text
     assert "• Sue — 📞 1 · 📍 0 · 📥 0 · 📤 1 · ♻️ 0 · ✅ 0 · ⏰ 0 · 🆕 1" in text
     assert "📞 Follow-ups: 3 · 1 (+2) · 1.0" in text  # today · yesterday · 7-day average

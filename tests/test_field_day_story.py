@@ -108,7 +108,7 @@ async def test_a_planned_visit_is_reminded_checked_in_closed_and_in_the_digest(s
     [(chart, caption), (no_photo, text)] = digest_messages(sim, group.id, before)
     assert chart is not None and chart.startswith(PNG) and no_photo is None
     assert "North — daily digest, Mon 2026-03-02" in caption
-    assert "📞 0 follow-ups · 📍 1 visits" in caption  # the visit counts once, as a visit
+    assert "📞 0 follow-ups · 📍 1 visit" in caption  # the visit counts once, as a visit
     assert "• Rob — 📞 0 · 📍 1 · 📥 0" in text
     assert "📍 Visits: 1 · 0 (+1)" in text
     assert "Flagged visits today" not in text and "🚩 Flagged visits: 0 ·" in text

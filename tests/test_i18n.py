@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from bot.i18n import Html, Lang, catalog, placeholders, resolve_lang, t
@@ -52,3 +54,23 @@ def test_parameters_are_escaped_unless_marked_html() -> None:
 
 def test_a_missing_key_shows_itself_instead_of_crashing() -> None:
     assert t(Lang.ZH_HANT, "no.such.key") == "no.such.key"
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    assert t(Lang.EN, "pool.notice.team", team="North", count=1).endswith(
+        "1 customer went back to the pool."
+    )
+    assert "3 customers went back" in t(Lang.EN, "pool.notice.team", team="North", count=3)
+    assert "1 lead is waiting" in t(Lang.EN, "leads.notice_waiting", count=1, reason="-", blocked=0)
+    assert "0 leads are waiting" in t(
+        Lang.EN, "leads.notice_waiting", count=0, reason="-", blocked=0
+    )
+
+
+def test_every_english_plural_form_names_one_and_many() -> None:
+    """``{n:|one|many}``: a malformed form would print a wrong word to every user."""
+    for key, message in catalog(Lang.EN).items():
+        for _, _name, spec, _ in string.Formatter().parse(message):
+            if spec and spec.startswith("|"):
+                one, bar, many = spec[1:].partition("|")
+                assert one and bar and many and "|" not in many, (key, spec)

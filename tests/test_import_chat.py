@@ -191,9 +191,9 @@ async def test_leads_that_wait_are_reported_then_routed_by_the_job(sim: Sim) -> 
     await User.filter(telegram_id=amy.id).update(away_until=sim.clock.now() + timedelta(hours=2))
     await mia.send("/import")
     replies = await mia.send_document(encode(lead_file(4)), "l.csv", CSV_MIME)
-    assert any("4 lead(s) are waiting: every rep is away" in (m.text or "") for m in replies)
+    assert any("4 leads are waiting: every rep is away" in (m.text or "") for m in replies)
     notice = max_.last_message().text or ""  # the other manager hears once, per batch
-    assert "4 lead(s) are waiting" in notice
+    assert "4 leads are waiting" in notice
     assert len([m for m in max_.messages() if "waiting" in (m.text or "")]) == 1
     assert await Lead.filter(status=LeadStatus.NEW).count() == 4
 

@@ -49,7 +49,7 @@ async def test_reassigning_past_the_cap_needs_confirmation_and_tells_both_reps(s
     assert "(now: Rob)" in (tap.changed[-1].text or "")
     assert mia.buttons() == ["⚠ Sue · 1/1 (full)"]
     tap = await mia.tap("Sue")
-    assert "Sue already owns 1 customers (cap 1)" in (tap.changed[-1].text or "")
+    assert "Sue already owns 1 customer (cap 1)" in (tap.changed[-1].text or "")
     assert (await Customer.get(id=acme.id)).owner_id == rob_user.id
 
     tap = await mia.tap("Assign anyway")

@@ -50,7 +50,8 @@ async def test_a_rep_browses_the_pool_with_contacts_masked(sim: Sim) -> None:
     assert "Claim 1" in " ".join(rep.buttons())
 
     [searched] = await rep.send("/pool 浦东")
-    assert "1 customers" in (searched.text or "") and "浦东机械" in (searched.text or "")
+    found = searched.text or ""
+    assert "Public pool — 1 customer\n" in found and "浦东机械" in found
 
     await rep.send("/pool")
     await rep.tap("Industry")

@@ -30,9 +30,9 @@ async def test_a_rep_locks_up_to_the_cap_and_unlocks(sim: Sim) -> None:
     acme, beta = await _owned(rob, "Acme"), await _owned(rob, "Beta")
 
     toast, _ = await _tap(rob, LockCustomer(acme.id, True).pack())
-    assert "Acme is locked" in toast and "1/1 locks used" in toast
+    assert "Acme is locked" in toast and "1/1 lock used" in toast
     toast, _ = await _tap(rob, LockCustomer(beta.id, True).pack())
-    assert "You already use all 1 locks" in toast
+    assert "You already use your 1 lock" in toast
     assert not (await Customer.get(id=beta.id)).locked
     toast, _ = await _tap(rob, LockCustomer(acme.id, False).pack())
     assert "Acme is unlocked (0/1" in toast
