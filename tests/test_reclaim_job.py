@@ -83,6 +83,6 @@ async def test_without_a_group_the_managers_hear_of_the_reclaim(sim: Sim) -> Non
     await _owned(sim, rob, "Acme")  # Rob never opened the bot: his notice cannot be delivered
     sim.clock.advance(31 * DAY)
     await sim.run_job(reclaim_pool)
-    assert "North: 1 customers went back to the pool" in (mia.last_message().text or "")
+    assert "North: 1 customer went back to the pool" in (mia.last_message().text or "")
     assert "Rob: 1 — Acme" in (mia.last_message().text or "")
     assert await Customer.filter(owner_id=None).count() == 1
