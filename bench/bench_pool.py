@@ -3,12 +3,15 @@
 Builds a fresh, migrated SQLite database of N customers (4 teams × 50 reps; 40 % owned, with
 follow-ups, deals, locks, extensions, open deals, running contracts and open installments
 spread over them, so a realistic share is overdue and some of it paused), copies the file,
-and measures in the same run (each contender three times on fresh copies; medians):
+and measures in the same run (each contender five times, each time on a fresh copy written
+through to disk, taking turns at going first; medians):
 
-* the reclaim sweep (``storage.reclaim.reclaim_overdue``: per team one UPDATE, one
+* the reclaim sweep (``storage.reclaim.reclaim_overdue``: one UPDATE for every team, one
   ``INSERT … SELECT`` of the pool events, and the queries behind the notices) on one copy,
   against one hand-written UPDATE doing the same ownership change on the other copy — the
   two must change the same rows, and the goal is ≤ 1.5×;
+* where the sweep's time goes: each statement's time in the median run, and the rest
+  (the commit, Python);
 * the number of SQL statements the sweep (and the warning pass) issues for N and for N/10,
   counted with ``bench.sqlcount`` — they must be equal;
 * the same for the nightly tier recomputation (``storage.tiering.recompute_tiers``, one team),
@@ -22,12 +25,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -244,6 +248,28 @@ class Run:
     statements: int
     kinds: dict[str, int]
     checksum: int
+    timed: list[tuple[str, float]] = field(default_factory=list)
+    """Each statement's first word and wall time, in order."""
+
+    def breakdown(self) -> str:
+        """``UPDATE 1.80s, INSERT 0.27s, …, rest 0.80s`` (statements under 10 ms left out)."""
+        parts = [f"{kind} {seconds:.2f}s" for kind, seconds in self.timed if seconds >= 0.01]
+        rest = self.seconds - sum(seconds for _, seconds in self.timed)
+        return ", ".join([*parts, f"rest (commit, Python) {rest:.2f}s"])
+
+
+def fresh_copy(main: Path, copy: Path) -> None:
+    """Copy the built database and write the copy through to disk before it is timed.
+
+    Otherwise the first checkpoint of whichever contender runs (its commit fsyncs the file)
+    also pays for writing out whatever part of the fresh copy the kernel still holds dirty.
+    """
+    shutil.copyfile(main, copy)
+    descriptor = os.open(copy, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 async def _checksum() -> int:
@@ -262,7 +288,11 @@ async def run_sweep(path: Path) -> tuple[Run, Run]:
             start = time.perf_counter()
             result = await reclaim.reclaim_overdue(now=NOW)
             seconds = time.perf_counter() - start
-        sweep = Run(seconds, result.total, log.count, log.summary(), await _checksum())
+        timed = [
+            (query.lstrip().split(None, 1)[0].upper(), spent)
+            for query, spent in zip(log.statements, log.seconds, strict=True)
+        ]
+        sweep = Run(seconds, result.total, log.count, log.summary(), await _checksum(), timed)
         with count_statements() as log:
             start = time.perf_counter()
             warned = await reclaim.warn_owners(now=NOW)
@@ -319,17 +349,25 @@ async def measure(folder: Path, customers: int, repeats: int) -> Measure:
     print(f"  built {customers:,} customers in {time.perf_counter() - start:.1f}s", flush=True)
     hands, sweeps, warns = [], [], []
     copy = folder / f"pool-{customers}-copy.sqlite3"
-    for _ in range(repeats):
-        shutil.copyfile(main, copy)
+
+    async def time_hand() -> None:
+        fresh_copy(main, copy)
         hands.append(await run_hand_written(copy))
-        shutil.copyfile(main, copy)
+
+    async def time_sweep() -> None:
+        fresh_copy(main, copy)
         sweep, warn = await run_sweep(copy)
         sweeps.append(sweep)
         warns.append(warn)
-        hand = hands[-1]
+
+    for turn in range(repeats):
+        # Take turns at going first, so neither always runs after the other.
+        for step in (time_hand, time_sweep) if turn % 2 == 0 else (time_sweep, time_hand):
+            await step()
+        hand, sweep = hands[-1], sweeps[-1]
         if hand.changed != sweep.changed or hand.checksum != sweep.checksum:
             raise SystemExit(f"the sweep and the hand-written UPDATE disagree: {sweep} vs {hand}")
-    shutil.copyfile(main, copy)
+    fresh_copy(main, copy)
     tiers = await run_tiering(copy)
     copy.unlink()
 
@@ -376,6 +414,7 @@ def report(big: Measure, small: Measure) -> None:
         )
     print()
     print(f"sweep statements by kind (N): {big.sweep.kinds}; warning pass: {big.warn.kinds}")
+    print(f"sweep time by statement (N, median run): {big.sweep.breakdown()}")
     same = (
         big.sweep.statements == small.sweep.statements
         and big.warn.statements == small.warn.statements
@@ -396,7 +435,7 @@ def report(big: Measure, small: Measure) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per contender")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per contender")
     parser.add_argument("--dir", type=Path, default=None, help="keep the databases here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

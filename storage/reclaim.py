@@ -8,7 +8,8 @@ number of customers nor with the number of teams:
    ``CASE team_id … CASE tier …`` of parameters — ``max(a, b) <= c`` written as
    ``a <= c AND b <= c``, the pauses as ``NOT EXISTS`` — and stamps this run's instant in
    ``released_at``;
-3. one ``INSERT … SELECT`` writes their RECLAIM pool events, in the same transaction;
+3. one ``INSERT … SELECT`` writes their RECLAIM pool events, in the same transaction (on
+   SQLite after one index lookup saying whether it needs its guard, see ``_instant_taken``);
 4. one query with window functions reads back what the notices list (a few names per rep
    and a count), then one query each for the reps and the teams' managers.
 
@@ -31,7 +32,16 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from storage.models import ActorKind, Customer, PoolEventKind, TeamRules, Tier, TierPolicy, User
+from storage.models import (
+    ActorKind,
+    Customer,
+    PoolEvent,
+    PoolEventKind,
+    TeamRules,
+    Tier,
+    TierPolicy,
+    User,
+)
 from storage.pool_rules import (
     Recipient,
     TeamPool,
@@ -214,6 +224,8 @@ async def reclaim_overdue(*, now: datetime) -> SweepResult:
             f" WHERE {reclaimable(update, pools, now, lambda _pool: now)}"
         )
         if changed:
+            # Only the sweep's teams; a release at this very instant has its own event.
+            guard = await _instant_taken(connection, pools, now)
             await _scheduler_events(
                 connection,
                 now,
@@ -221,11 +233,9 @@ async def reclaim_overdue(*, now: datetime) -> SweepResult:
                 rep="last_owner_id",
                 stamp="released_at",
                 reason="overdue",
-                # only the sweep's teams; a release at this very instant has its own event
                 where=lambda at: (
                     f"c.team_id IN {_team_ids(pools)}",
-                    "NOT EXISTS (SELECT 1 FROM poolevent e"
-                    f" WHERE e.customer_id = c.id AND e.created_at = {at})",
+                    *([_no_event_at(at)] if guard else []),
                 ),
             )
     if not changed:
@@ -293,6 +303,35 @@ async def _scheduler_events(
         f" SELECT c.team_id, c.id, '{kind.value}', c.{rep}, NULL,"
         f" '{ActorKind.SCHEDULER.value}', {said}, c.{stamp}"
         f" FROM customer c WHERE {' AND '.join(conditions)}"
+    )
+
+
+async def _instant_taken(
+    connection: BaseDBAsyncClient, pools: Sequence[TeamPool], now: datetime
+) -> bool:
+    """Whether the reclaim events need the guard against an event already at ``now``.
+
+    Customers released or assigned at this very instant carry the same ``released_at`` and
+    have their own event; the ``NOT EXISTS`` guard leaves them out. On SQLite the guard is
+    costly even when nothing matches: an ``INSERT … SELECT`` that reads its own table is
+    first copied into a temporary table (56,000 rows for 1,000,000 customers). So SQLite
+    asks first, with one index lookup: this transaction holds the only write lock since
+    its UPDATE, so no event can appear between the question and the INSERT. PostgreSQL,
+    where a release may commit in between, always keeps the guard (an anti-join there).
+    """
+    if connection.capabilities.dialect == "postgres":
+        return True
+    return await (
+        PoolEvent.filter(team_id__in=[p.team.id for p in pools], created_at=now)
+        .using_db(connection)
+        .exists()
+    )
+
+
+def _no_event_at(at: str) -> str:
+    """SQL: customer ``c`` has no pool event at this run's instant yet."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM poolevent e WHERE e.customer_id = c.id AND e.created_at = {at})"
     )
 
 
