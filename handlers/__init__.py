@@ -1,6 +1,7 @@
 """Telegram handlers: thin translations between chat and ``storage`` functions.
 
-Order matters. Group -1 holds the gatekeeper, which identifies the sender of every update
+Order matters. Group -2 drops edits of old messages (live locations excepted); group -1 holds
+the gatekeeper, which identifies the sender of every update
 before any feature sees it. Group 0 holds the features and, registered last, the fallbacks —
 PTB runs at most one handler per group, so a fallback must share the features' group to
 act only when no feature claimed the update.
@@ -34,11 +35,13 @@ from handlers import (
 )
 from handlers.flow import bind_forms
 
+EDIT_GATE_GROUP = -2
 GATEKEEPER_GROUP = -1
 FEATURE_GROUP = 0
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(TypeHandler(Update, general.ignore_edits), group=EDIT_GATE_GROUP)
     application.add_handler(TypeHandler(Update, identify_sender), group=GATEKEEPER_GROUP)
     areas: tuple[ModuleType, ...] = (start, teams, invites, groups, pool, customers, leads)
     areas += (followups, calendar, checkin, digest, tickets, settings, general)

@@ -6,7 +6,14 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.callbacks import Noop, PickLanguage
 from bot.context import FieldContext, lang_of
@@ -17,6 +24,15 @@ from bot.render import truncate
 from handlers.tickets_customer import customer_wrote
 from storage import users
 from storage.models import Role
+
+
+async def ignore_edits(update: Update, context: FieldContext) -> None:
+    """Telegram delivers an edit of an old message as an update of its own. Only a moving live
+    location means something here (a check-in's dwell time); any other edit would re-run a
+    command or answer a form with stale text, so it goes no further."""
+    message = update.edited_message
+    if message is not None and message.location is None:
+        raise ApplicationHandlerStop
 
 
 async def help_command(update: Update, context: FieldContext) -> None:

@@ -53,3 +53,13 @@ async def test_an_edit_outside_any_form_gets_no_not_understood(sim: Sim) -> None
     assert "Use the menu or /help" in (answer.text or "")
     assert await edit(rob, "hello", "hello again") == []
     assert await edit(rob, "hello again", "/nosuchcommand") == []
+
+
+async def test_a_message_edited_into_a_command_runs_nothing(sim: Sim) -> None:
+    rob = await sim.member(Role.REP, name="Rob")
+    await rob.send("/start")
+    await rob.send("hello")
+    assert await edit(rob, "hello", "/help") == []
+    assert await edit(rob, "/help", "/pool") == []
+    [help_text] = await rob.send("/help")  # a new message still works
+    assert "/pool" in (help_text.text or "")
