@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from storage import audit
 from storage.access import Actor, Invalid, NotFound
 from storage.models import (
+    ActorKind,
     Customer,
     Role,
     TeamRules,
@@ -284,7 +285,9 @@ async def ticket_view(actor: Actor, ticket_id: int, *, now: datetime) -> TicketV
 
 def _line(e: TicketEvent, ticket: Ticket, for_customer: bool) -> HistoryLine:
     if e.actor_id is None:
-        side = Audience.MANAGERS
+        # a web form or an e-mail gateway writes the customer's own words through the API
+        words = e.kind in (TicketEventKind.CREATED, TicketEventKind.MESSAGE)
+        side = Audience.CUSTOMER if words and e.actor_kind is ActorKind.API else Audience.MANAGERS
     elif e.actor_id == ticket.opened_by_id or (e.actor and e.actor.role is Role.CUSTOMER):
         side = Audience.CUSTOMER
     else:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from storage.access import Actor
 from storage.models import (
+    ActorKind,
     Customer,
     PortalAccount,
     Role,
@@ -16,13 +17,16 @@ from storage.models import (
     TeamRules,
     Ticket,
     TicketCategory,
+    TicketEvent,
+    TicketEventKind,
     TicketStatus,
     Tier,
     TierPolicy,
     User,
 )
 from storage.teams import create_team
-from storage.tickets import TicketDraft, open_ticket
+from storage.tickets import TicketDraft, open_ticket, ticket_view
+from storage.tickets_common import Audience
 from storage.users import actor_for
 from tests.support.sim import Sim
 from tests.test_ticket_factories import customer_record, join_as_customer, staff
@@ -127,3 +131,27 @@ async def test_an_agent_on_leave_gets_no_tickets_until_back(sim: Sim) -> None:
         await Ticket.filter(customer_id=acme.id).order_by("-id").first().prefetch_related("agent")
     )
     assert latest is not None and latest.agent.full_name == "Alice"
+
+
+async def test_words_that_came_through_the_api_are_the_customers(db: str) -> None:
+    team = await create_team(None, "North", "Asia/Shanghai", now=NOW)
+    ann = await _user(team, Role.AGENT, "Ann")
+    acme = await Customer.create(team=team, name="Acme", name_key="acme")
+    ticket = await Ticket.create(
+        team=team,
+        customer=acme,
+        agent=ann,
+        description="The printer jams.",
+        first_response_due_at=NOW + timedelta(hours=4),
+        resolution_due_at=NOW + timedelta(days=3),
+    )
+    for kind in (TicketEventKind.CREATED, TicketEventKind.MESSAGE):
+        await TicketEvent.create(
+            ticket=ticket, kind=kind, actor_kind=ActorKind.API, text="jams", created_at=NOW
+        )
+    await TicketEvent.create(
+        ticket=ticket, kind=TicketEventKind.BREACHED, actor_kind=ActorKind.SCHEDULER, created_at=NOW
+    )
+    view = await ticket_view(await actor_for(ann), ticket.id, now=NOW)
+    sides = [line.side for line in view.history]
+    assert sides == [Audience.CUSTOMER, Audience.CUSTOMER, Audience.MANAGERS]
