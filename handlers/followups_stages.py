@@ -37,6 +37,8 @@ from bot.callbacks.followups import (
     EditStageLine,
     NewStage,
     OpenStage,
+    PickCustomerStage,
+    SetCustomerStage,
     StageAction,
     StageBoardOf,
 )
@@ -44,9 +46,10 @@ from bot.context import FieldContext
 from bot.i18n import Lang, t
 from bot.replies import reply, text_of
 from bot.views import followups as views
+from handlers.customers_card import answer_tap, reply_private, send_card
 from handlers.flow import ANYTHING_ELSE, TEXT, conversation, reprompt
 from handlers.pool_notify import edit
-from storage import stages, teams
+from storage import customer_stage, stages, teams
 from storage.models import Role
 from storage.stages import StageDetail
 
@@ -298,6 +301,36 @@ def conversation_handler() -> ConversationHandler[Any]:
     )
 
 
+@requires(Role.ADMIN, Role.MANAGER, Role.REP)
+async def pick_customer_stage(update: Update, context: FieldContext) -> None:
+    """The card's Stage button: the team's stages to move the customer to."""
+    query = update.callback_query
+    data = PickCustomerStage.parse(query.data if query else None)
+    if query is None or data is None:
+        return
+    choice = await customer_stage.stage_choice(context.require_actor(), data.customer_id)
+    await answer_tap(update, context)
+    await reply_private(update, context, *views.customer_stage_choice(context.lang, choice))
+
+
+@requires(Role.ADMIN, Role.MANAGER, Role.REP)
+async def set_customer_stage(update: Update, context: FieldContext) -> None:
+    """A stage tapped: saved, then the card again with that stage's goal and checklist."""
+    query = update.callback_query
+    data = SetCustomerStage.parse(query.data if query else None)
+    if query is None or data is None:
+        return
+    now = context.services.clock.now()
+    stage = await customer_stage.set_customer_stage(
+        context.require_actor(), data.customer_id, data.stage_id, now=now
+    )
+    name = views.stage_name(context.lang, stage)
+    await query.answer(t(context.lang, "followups.customer_stage.set", stage=name))
+    if query.message is not None:
+        await query.edit_message_reply_markup(None)
+    await send_card(update, context, data.customer_id)
+
+
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     """Fresh handler objects for one application."""
     return [
@@ -307,4 +340,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(open_stage, pattern=OpenStage.match),
         CallbackQueryHandler(stage_action, pattern=StageAction.match),
         CallbackQueryHandler(drop_line, pattern=DropStageLine.match),
+        CallbackQueryHandler(pick_customer_stage, pattern=PickCustomerStage.match),
+        CallbackQueryHandler(set_customer_stage, pattern=SetCustomerStage.match),
     ]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from storage.access import Actor, NotFound
 from storage.cards_history import ContractLine, Deals, TaskLine, TicketLine, with_history
+from storage.customer_stage import may_set_stage
 from storage.customers import visible_customers
 from storage.models import Contact, Customer, Role, TeamRules, Tier
 from storage.normalize import mask_name, mask_phone
@@ -77,6 +78,7 @@ class CardActions:
     log_followup: bool = False
     plan_visit: bool = False
     check_in: bool = False
+    set_stage: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def _actions(actor: Actor, customer: Customer, *, has_more: bool) -> CardActions
         log_followup=rep_owner,
         plan_visit=rep_owner,
         check_in=rep_owner,
+        set_stage=may_set_stage(actor, customer),
     )
 
 

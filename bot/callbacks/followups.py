@@ -178,3 +178,19 @@ class DropStageLine(CallbackData):
 @dataclass(frozen=True)
 class NewStage(CallbackData):
     team_id: int
+
+
+# ----- a customer's own stage, from the card -----
+
+
+@callback("fucs")
+@dataclass(frozen=True)
+class PickCustomerStage(CallbackData):
+    customer_id: int
+
+
+@callback("fucss")
+@dataclass(frozen=True)
+class SetCustomerStage(CallbackData):
+    customer_id: int
+    stage_id: int

@@ -27,7 +27,7 @@ from bot.callbacks.customers import (
     RemoveOverride,
     TurnTimeline,
 )
-from bot.callbacks.followups import LogFollowUp
+from bot.callbacks.followups import LogFollowUp, PickCustomerStage
 from bot.callbacks.pool import (
     AssignCustomer,
     ClaimCustomer,
@@ -292,6 +292,7 @@ CARD_BUTTONS: tuple[CardButton, ...] = (
     ("log_followup", "customers.btn.log_followup", LogFollowUp),
     ("plan_visit", "customers.btn.plan_visit", PlanVisit),
     ("check_in", "customers.btn.check_in", CheckInAt),
+    ("set_stage", "customers.btn.stage", PickCustomerStage),
     ("more_timeline", "customers.btn.more", lambda cid: CustomerTimeline(cid, 1)),
     ("release", "customers.btn.release", ReleaseCustomer),
     ("lock", "customers.btn.lock", lambda cid: LockCustomer(cid, True)),

@@ -23,6 +23,7 @@ from bot.callbacks.followups import (
     PickCustomer,
     PickKind,
     SaveFollowUp,
+    SetCustomerStage,
     SkipStep,
     StageAction,
     StageBoardOf,
@@ -30,6 +31,7 @@ from bot.callbacks.followups import (
 from bot.i18n import Lang, t
 from bot.keyboards import button, cancel_row, rows
 from bot.render import local_time, truncate
+from storage.customer_stage import StageChoice
 from storage.followups import CustomerChoice, FollowUpDraft, Logged, Preview
 from storage.models import FollowUpKind
 from storage.stages import StageBoard, StageDetail, StageGuide, line_tag
@@ -208,6 +210,19 @@ def stage_lines(lang: Lang, stage: StageGuide) -> list[str]:
     name = stage_name(lang, stage)
     heading = t(lang, "followups.card_stage", stage=name, probability=stage.probability)
     return [heading, *guide_lines(lang, stage)]
+
+
+def customer_stage_choice(lang: Lang, choice: StageChoice) -> View:
+    """The team's stages as buttons, the customer's current one ticked."""
+    buttons = [
+        button(
+            ("✓ " if stage.id == choice.current_id else "") + stage_name(lang, stage),
+            SetCustomerStage(choice.customer_id, stage.id),
+        )
+        for stage in choice.stages
+    ]
+    text = t(lang, "followups.customer_stage.ask", customer=choice.customer)
+    return text, rows(buttons)
 
 
 # ----- /stages -----
